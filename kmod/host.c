@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hosts: the tunnel endpoints where exterior ports live. One of them may be
+ * marked as the host this instance runs on.
+ */
+#include <linux/slab.h>
+
+#include "midway.h"
+
+struct mw_host *mw_host_alloc(const uuid_t *id)
+{
+	struct mw_host *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	if (!h)
+		return NULL;
+	uuid_copy(&h->obj.id, id);
+	INIT_LIST_HEAD(&h->ports);
+	return h;
+}
+
+int mw_host_insert(struct mw_net *mn, struct mw_host *h,
+		   struct netlink_ext_ack *extack)
+{
+	int err;
+
+	mw_assert_locked(mn);
+	if (h->local && mn->local_host) {
+		NL_SET_ERR_MSG(extack, "another host is already the local host");
+		return -EBUSY;
+	}
+	err = mw_table_insert(&mn->hosts, &h->obj, mw_max_hosts);
+	if (err == -ENOSPC)
+		NL_SET_ERR_MSG(extack, "too many hosts (module parameter max_hosts)");
+	else if (err == -EEXIST)
+		NL_SET_ERR_MSG(extack, "a host with this id exists");
+	if (err)
+		return err;
+	if (h->local)
+		mn->local_host = h;
+	return 0;
+}
+
+/*
+ * Whether a host is local decides whether its exterior ports are reachable
+ * (remote: through a tunnel) or need a local device. The caller has checked
+ * that no other host is local.
+ */
+void mw_host_set_local(struct mw_net *mn, struct mw_host *h, bool local)
+{
+	struct mw_port *p;
+
+	mw_assert_locked(mn);
+	if (h->local == local)
+		return;
+	WRITE_ONCE(h->local, local);
+	mn->local_host = local ? h : NULL;
+	list_for_each_entry(p, &h->ports, host_node)
+		mw_port_refresh(mn, p);
+}
+
+void mw_host_destroy(struct mw_net *mn, struct mw_host *h,
+		     struct genl_info *info)
+{
+	struct mw_port *p, *tmp;
+
+	mw_assert_locked(mn);
+	list_for_each_entry_safe(p, tmp, &h->ports, host_node)
+		mw_port_destroy(mn, p, NULL);
+
+	mw_notify(mn, MIDWAY_CMD_HOST_DEL, h, info);
+	if (mn->local_host == h)
+		mn->local_host = NULL;
+	mw_table_remove(&mn->hosts, &h->obj);
+	kfree_rcu(h, rcu);
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * midway.ko: module parameters, and the life of an instance, one per network
+ * namespace.
+ */
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+
+#include "midway.h"
+
+unsigned int mw_max_routers = 4096;
+module_param_named(max_routers, mw_max_routers, uint, 0644);
+MODULE_PARM_DESC(max_routers, "Most routers in one network namespace");
+
+unsigned int mw_max_ports = 65536;
+module_param_named(max_ports, mw_max_ports, uint, 0644);
+MODULE_PARM_DESC(max_ports, "Most ports in one network namespace");
+
+unsigned int mw_max_routes = 1 << 21;
+module_param_named(max_routes, mw_max_routes, uint, 0644);
+MODULE_PARM_DESC(max_routes, "Most routes in one network namespace");
+
+unsigned int mw_max_hosts = 16384;
+module_param_named(max_hosts, mw_max_hosts, uint, 0644);
+MODULE_PARM_DESC(max_hosts, "Most hosts in one network namespace");
+
+unsigned int mw_net_id __read_mostly;
+
+static int __net_init mw_net_init(struct net *net)
+{
+	struct mw_net *mn = mw_net(net);
+	int err;
+
+	mn->net = net;
+	mutex_init(&mn->lock);
+	xa_init_flags(&mn->tunnel_keys, XA_FLAGS_ALLOC1);
+
+	err = mw_table_init(&mn->routers);
+	if (err)
+		return err;
+	err = mw_table_init(&mn->ports);
+	if (err)
+		goto err_routers;
+	err = mw_table_init(&mn->routes);
+	if (err)
+		goto err_ports;
+	err = mw_table_init(&mn->hosts);
+	if (err)
+		goto err_routes;
+	err = mw_route_keys_init(mn);
+	if (err)
+		goto err_hosts;
+	return 0;
+
+err_hosts:
+	mw_table_destroy(&mn->hosts);
+err_routes:
+	mw_table_destroy(&mn->routes);
+err_ports:
+	mw_table_destroy(&mn->ports);
+err_routers:
+	mw_table_destroy(&mn->routers);
+	return err;
+}
+
+/*
+ * The namespace is going away, or the module: destroy every object. Routers
+ * take their ports and routes with them; hosts are left with no ports.
+ */
+static void __net_exit mw_net_exit(struct net *net)
+{
+	struct mw_net *mn = mw_net(net);
+	unsigned long index = 0;
+	struct mw_obj *o;
+
+	mw_lock(mn);
+	mn->dying = true;
+	while ((o = mw_table_next(&mn->routers, &index)))
+		mw_router_destroy(mn, container_of(o, struct mw_router, obj), NULL);
+	index = 0;
+	while ((o = mw_table_next(&mn->hosts, &index)))
+		mw_host_destroy(mn, container_of(o, struct mw_host, obj), NULL);
+	mw_unlock(mn);
+
+	mw_route_keys_destroy(mn);
+	mw_table_destroy(&mn->hosts);
+	mw_table_destroy(&mn->routes);
+	mw_table_destroy(&mn->ports);
+	mw_table_destroy(&mn->routers);
+	WARN_ON(!xa_empty(&mn->tunnel_keys));
+	xa_destroy(&mn->tunnel_keys);
+}
+
+static struct pernet_operations mw_net_ops = {
+	.init	= mw_net_init,
+	.exit	= mw_net_exit,
+	.id	= &mw_net_id,
+	.size	= sizeof(struct mw_net),
+};
+
+static int __init mw_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&mw_net_ops);
+	if (err)
+		return err;
+	err = mw_device_init();
+	if (err)
+		goto err_pernet;
+	err = mw_netlink_init();
+	if (err)
+		goto err_device;
+	pr_info("midway: overlay virtual router loaded\n");
+	return 0;
+
+err_device:
+	mw_device_exit();
+err_pernet:
+	unregister_pernet_subsys(&mw_net_ops);
+	return err;
+}
+
+static void __exit mw_exit(void)
+{
+	/* No new requests, then no objects, then no device events. */
+	mw_netlink_exit();
+	unregister_pernet_subsys(&mw_net_ops);
+	mw_device_exit();
+	/* Wait for the kfree_rcu() of the last objects. */
+	rcu_barrier();
+}
+
+module_init(mw_init);
+module_exit(mw_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("midway: overlay virtual router datapath");
+MODULE_AUTHOR("The midway developers");
+MODULE_ALIAS_GENL_FAMILY(MIDWAY_GENL_NAME);

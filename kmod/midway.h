@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * midway: the objects of one instance (one network namespace) and the rules
+ * for touching them.
+ *
+ * Locking
+ * -------
+ * Every configuration change runs under RTNL and then the instance's mutex
+ * (mn->lock), always in that order: RTNL because binding a port to a network
+ * device needs it, mn->lock because it is what the netlink readers (GET,
+ * dumps) take to see a consistent instance.
+ *
+ * The netdevice notifier runs under RTNL alone (it is called from inside our
+ * own locked sections, e.g. when unbinding changes promiscuity). It only
+ * touches what RTNL protects: a port's device binding (mw_port.dev), its
+ * operational state (mw_port.oper_up) and the routes' active flags. Readers
+ * that hold only mn->lock read those with READ_ONCE()/rcu_dereference().
+ *
+ * The packet path takes no lock: it reads under RCU, so every object is
+ * unlinked first and freed after a grace period (kfree_rcu), and pointers
+ * between objects are only cleared while their target is still alive.
+ *
+ * References
+ * ----------
+ * Objects point at the objects they depend on (a port at its router, a route
+ * at its router and egress port). The depended-on object keeps the list of
+ * its dependents and refuses deletion while the list is not empty, unless the
+ * caller asked for a cascade. So a pointer, once set, is valid for the life
+ * of the object that holds it.
+ */
+#ifndef _MW_MIDWAY_H
+#define _MW_MIDWAY_H
+
+#include <linux/if_ether.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <linux/rhashtable-types.h>
+#include <linux/rtnetlink.h>
+#include <linux/uuid.h>
+#include <linux/xarray.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include <linux/midway.h>
+
+#include "table.h"
+
+struct mw_host;
+
+struct mw_router {
+	struct mw_obj obj;
+	char name[MIDWAY_NAME_MAX];
+	bool admin_up;
+	u32 n_ports;
+	u32 n_routes;
+	struct list_head ports;		/* mw_port.router_node */
+	struct list_head routes;	/* mw_route.router_node */
+	struct rcu_head rcu;
+};
+
+struct mw_port {
+	struct mw_obj obj;
+	struct mw_router *router;
+	char name[MIDWAY_NAME_MAX];
+	u8 kind;			/* enum midway_port_kind */
+	bool admin_up;
+	bool oper_up;
+	bool has_addr;
+	u8 mac[ETH_ALEN];
+	__be32 addr;
+	u8 prefixlen;
+	u32 tunnel_key;
+	struct mw_port __rcu *peer;	/* interior only */
+	struct mw_host *host;		/* exterior only */
+	struct net_device __rcu *dev;	/* exterior, bound on this host */
+	netdevice_tracker dev_tracker;
+	u32 n_routes;			/* routes via this port */
+	struct list_head router_node;	/* mw_router.ports */
+	struct list_head host_node;	/* mw_host.ports */
+	struct list_head routes;	/* mw_route.port_node */
+	struct rcu_head rcu;
+};
+
+/*
+ * What makes two routes identical. Compared with memcmp(), so it has no
+ * implicit padding and is zeroed before it is filled.
+ */
+struct mw_route_key {
+	struct mw_router *router;
+	struct mw_port *port;		/* NH_PORT only */
+	__be32 dst;
+	__be32 src;
+	__be32 gateway;			/* 0: none */
+	u8 dst_len;
+	u8 src_len;			/* 0: no source prefix */
+	u8 nh_type;			/* enum midway_nh_type */
+	u8 pad;
+};
+
+struct mw_route {
+	struct mw_obj obj;
+	struct mw_route_key key;
+	struct rhash_head key_node;	/* mw_net.route_keys */
+	bool active;
+	u32 weight;
+	struct list_head router_node;	/* mw_router.routes */
+	struct list_head port_node;	/* mw_port.routes */
+	struct rcu_head rcu;
+};
+
+struct mw_host {
+	struct mw_obj obj;
+	char name[MIDWAY_NAME_MAX];
+	__be32 addr;
+	bool local;
+	u32 n_ports;
+	struct list_head ports;		/* mw_port.host_node */
+	struct rcu_head rcu;
+};
+
+/* One instance of midway: the state of one network namespace. */
+struct mw_net {
+	struct net *net;
+	struct mutex lock;		/* see "Locking" above */
+	struct mw_table routers;
+	struct mw_table ports;
+	struct mw_table routes;
+	struct mw_table hosts;
+	struct xarray tunnel_keys;	/* tunnel key -> struct mw_port */
+	struct mw_host *local_host;
+	struct rhashtable route_keys;	/* mw_route.key -> struct mw_route */
+	bool dying;			/* being destroyed: no more events */
+};
+
+/* main.c */
+extern unsigned int mw_max_routers;
+extern unsigned int mw_max_ports;
+extern unsigned int mw_max_routes;
+extern unsigned int mw_max_hosts;
+extern unsigned int mw_net_id;
+
+static inline struct mw_net *mw_net(const struct net *net)
+{
+	return net_generic(net, mw_net_id);
+}
+
+/* Take and release the instance for a change: RTNL, then mn->lock. */
+static inline void mw_lock(struct mw_net *mn)
+{
+	rtnl_lock();
+	mutex_lock(&mn->lock);
+}
+
+static inline void mw_unlock(struct mw_net *mn)
+{
+	mutex_unlock(&mn->lock);
+	rtnl_unlock();
+}
+
+#define mw_assert_locked(mn)	lockdep_assert_held(&(mn)->lock)
+
+/* Lookups by id; callers hold mn->lock or rcu_read_lock(). */
+#define MW_LOOKUP(type, tbl)						\
+static inline struct mw_##type *					\
+mw_##type##_lookup(struct mw_net *mn, const uuid_t *id)		\
+{									\
+	struct mw_obj *o = mw_table_lookup(&mn->tbl, id);		\
+									\
+	return o ? container_of(o, struct mw_##type, obj) : NULL;	\
+}
+MW_LOOKUP(router, routers)
+MW_LOOKUP(port, ports)
+MW_LOOKUP(route, routes)
+MW_LOOKUP(host, hosts)
+#undef MW_LOOKUP
+
+/*
+ * Object lifecycle. *_alloc() returns an object the caller fills in;
+ * *_insert() makes it part of the instance (on failure the caller frees it
+ * with kfree(): it was never visible); *_destroy() removes it, with what
+ * depends on it, sends the DEL events (with @info, echoed to the requester)
+ * and frees it after a grace period.
+ */
+
+/* router.c */
+struct mw_router *mw_router_alloc(const uuid_t *id);
+int mw_router_insert(struct mw_net *mn, struct mw_router *r,
+		     struct netlink_ext_ack *extack);
+void mw_router_set_admin(struct mw_net *mn, struct mw_router *r, bool up);
+void mw_router_destroy(struct mw_net *mn, struct mw_router *r,
+		       struct genl_info *info);
+
+/* port.c */
+struct mw_port *mw_port_alloc(const uuid_t *id);
+int mw_port_insert(struct mw_net *mn, struct mw_port *p, struct mw_port *peer,
+		   struct net_device *dev, struct netlink_ext_ack *extack);
+void mw_port_set_admin(struct mw_net *mn, struct mw_port *p, bool up);
+void mw_port_set_host(struct mw_net *mn, struct mw_port *p, struct mw_host *h);
+void mw_port_refresh(struct mw_net *mn, struct mw_port *p);
+void mw_port_destroy(struct mw_net *mn, struct mw_port *p,
+		     struct genl_info *info);
+
+static inline struct mw_port *mw_port_peer(const struct mw_port *p)
+{
+	return rcu_dereference_rtnl(p->peer);
+}
+
+/* route.c */
+int mw_route_keys_init(struct mw_net *mn);
+void mw_route_keys_destroy(struct mw_net *mn);
+int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
+		    struct netlink_ext_ack *extack);
+void mw_route_refresh(struct mw_route *rt);
+void mw_route_destroy(struct mw_net *mn, struct mw_route *rt,
+		      struct genl_info *info);
+
+/* host.c */
+struct mw_host *mw_host_alloc(const uuid_t *id);
+int mw_host_insert(struct mw_net *mn, struct mw_host *h,
+		   struct netlink_ext_ack *extack);
+void mw_host_set_local(struct mw_net *mn, struct mw_host *h, bool local);
+void mw_host_destroy(struct mw_net *mn, struct mw_host *h,
+		     struct genl_info *info);
+
+/* device.c: ports bound to network devices. */
+int mw_device_init(void);
+void mw_device_exit(void);
+int mw_device_bind(struct mw_port *p, struct net_device *dev,
+		   struct netlink_ext_ack *extack);
+void mw_device_unbind(struct mw_port *p);
+
+/*
+ * netlink.c: multicast an event about @obj, whose type @cmd implies, on the
+ * "events" group of the instance; with @info, also echo it to the requester
+ * when it asked (NLM_F_ECHO).
+ */
+int mw_netlink_init(void);
+void mw_netlink_exit(void);
+void mw_notify(struct mw_net *mn, u8 cmd, const void *obj,
+	       struct genl_info *info);
+
+#endif /* _MW_MIDWAY_H */

@@ -1,0 +1,1107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "midway" generic netlink family: see uapi/linux/midway.h for the
+ * contract. This file checks requests (policies first, then references under
+ * the instance lock), calls the object code, and turns objects into messages
+ * for replies, dumps and events.
+ *
+ * Every handler validates the whole request before it changes anything, so a
+ * rejected request leaves the instance as it was.
+ */
+#include <linux/etherdevice.h>
+#include <linux/inetdevice.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "midway.h"
+
+static struct genl_family mw_family;
+
+enum mw_mcgrp { MW_MCGRP_EVENTS };
+
+static const struct genl_multicast_group mw_mcgrps[] = {
+	[MW_MCGRP_EVENTS] = { .name = MIDWAY_MCGRP_EVENTS },
+};
+
+#define MW_POLICY_ID		NLA_POLICY_EXACT_LEN(MIDWAY_UUID_LEN)
+#define MW_POLICY_NAME		{ .type = NLA_NUL_STRING, .len = MIDWAY_NAME_MAX - 1 }
+#define MW_POLICY_BOOL		NLA_POLICY_MAX(NLA_U8, 1)
+#define MW_POLICY_PLEN		NLA_POLICY_MAX(NLA_U8, 32)
+#define MW_POLICY_RO		{ .type = NLA_REJECT, .reject_message = "attribute is read-only" }
+
+/* u32 ranges beyond what the short form of a policy holds. */
+static struct netlink_range_validation mw_tunnel_key_range = {
+	.min = 1, .max = MIDWAY_TUNNEL_KEY_MAX,
+};
+
+static struct netlink_range_validation mw_weight_range = {
+	.min = 1, .max = MIDWAY_WEIGHT_MAX,
+};
+
+static const struct nla_policy mw_router_policy[MIDWAY_A_ROUTER_MAX + 1] = {
+	[MIDWAY_A_ROUTER_ID]		= MW_POLICY_ID,
+	[MIDWAY_A_ROUTER_NAME]		= MW_POLICY_NAME,
+	[MIDWAY_A_ROUTER_ADMIN_UP]	= MW_POLICY_BOOL,
+	[MIDWAY_A_ROUTER_CASCADE]	= { .type = NLA_FLAG },
+	[MIDWAY_A_ROUTER_N_PORTS]	= MW_POLICY_RO,
+	[MIDWAY_A_ROUTER_N_ROUTES]	= MW_POLICY_RO,
+};
+
+static const struct nla_policy mw_port_policy[MIDWAY_A_PORT_MAX + 1] = {
+	[MIDWAY_A_PORT_ID]		= MW_POLICY_ID,
+	[MIDWAY_A_PORT_ROUTER_ID]	= MW_POLICY_ID,
+	[MIDWAY_A_PORT_NAME]		= MW_POLICY_NAME,
+	[MIDWAY_A_PORT_KIND]		= NLA_POLICY_RANGE(NLA_U8, MIDWAY_PORT_KIND_EXTERIOR,
+							   MIDWAY_PORT_KIND_INTERIOR),
+	[MIDWAY_A_PORT_ADMIN_UP]	= MW_POLICY_BOOL,
+	[MIDWAY_A_PORT_OPER_UP]		= MW_POLICY_RO,
+	[MIDWAY_A_PORT_MAC]		= NLA_POLICY_ETH_ADDR,
+	[MIDWAY_A_PORT_ADDR]		= { .type = NLA_BE32 },
+	[MIDWAY_A_PORT_PREFIXLEN]	= MW_POLICY_PLEN,
+	[MIDWAY_A_PORT_TUNNEL_KEY]	= NLA_POLICY_FULL_RANGE(NLA_U32, &mw_tunnel_key_range),
+	[MIDWAY_A_PORT_PEER_ID]		= MW_POLICY_ID,
+	[MIDWAY_A_PORT_HOST_ID]		= MW_POLICY_ID,
+	[MIDWAY_A_PORT_IFINDEX]		= { .type = NLA_U32 },
+	[MIDWAY_A_PORT_CASCADE]		= { .type = NLA_FLAG },
+};
+
+static const struct nla_policy mw_route_policy[MIDWAY_A_ROUTE_MAX + 1] = {
+	[MIDWAY_A_ROUTE_ID]		= MW_POLICY_ID,
+	[MIDWAY_A_ROUTE_ROUTER_ID]	= MW_POLICY_ID,
+	[MIDWAY_A_ROUTE_DST]		= { .type = NLA_BE32 },
+	[MIDWAY_A_ROUTE_DST_LEN]	= MW_POLICY_PLEN,
+	[MIDWAY_A_ROUTE_SRC]		= { .type = NLA_BE32 },
+	[MIDWAY_A_ROUTE_SRC_LEN]	= MW_POLICY_PLEN,
+	[MIDWAY_A_ROUTE_NH_TYPE]	= NLA_POLICY_RANGE(NLA_U8, MIDWAY_NH_PORT,
+							   MIDWAY_NH_LOCAL),
+	[MIDWAY_A_ROUTE_GATEWAY]	= { .type = NLA_BE32 },
+	[MIDWAY_A_ROUTE_PORT_ID]	= MW_POLICY_ID,
+	[MIDWAY_A_ROUTE_WEIGHT]		= NLA_POLICY_FULL_RANGE(NLA_U32, &mw_weight_range),
+	[MIDWAY_A_ROUTE_ACTIVE]		= MW_POLICY_RO,
+};
+
+static const struct nla_policy mw_host_policy[MIDWAY_A_HOST_MAX + 1] = {
+	[MIDWAY_A_HOST_ID]		= MW_POLICY_ID,
+	[MIDWAY_A_HOST_NAME]		= MW_POLICY_NAME,
+	[MIDWAY_A_HOST_ADDR]		= { .type = NLA_BE32 },
+	[MIDWAY_A_HOST_LOCAL]		= MW_POLICY_BOOL,
+	[MIDWAY_A_HOST_CASCADE]		= { .type = NLA_FLAG },
+};
+
+/* Helpers ------------------------------------------------------------------ */
+
+static const uuid_t *mw_nla_uuid(const struct nlattr *nla)
+{
+	return nla_data(nla);	/* length checked by the policy */
+}
+
+static int mw_put_uuid(struct sk_buff *skb, int type, const uuid_t *id)
+{
+	return nla_put(skb, type, sizeof(*id), id);
+}
+
+static bool mw_prefix_ok(__be32 addr, u8 len)
+{
+	return !(addr & ~inet_make_mask(len));
+}
+
+/*
+ * Both or neither of a pair of attributes; names the one that is alone.
+ * (Macros, because extack messages must be string literals.)
+ */
+#define mw_check_pair(info, a, b, msg) ({				\
+	struct nlattr **__attrs = (info)->attrs;			\
+	int __err = 0;							\
+									\
+	if (!!__attrs[a] != !!__attrs[b]) {				\
+		NL_SET_ERR_MSG_ATTR((info)->extack,			\
+				    __attrs[a] ?: __attrs[b], msg);	\
+		__err = -EINVAL;					\
+	}								\
+	__err;								\
+})
+
+/* Reject attribute @type when present: it cannot change, or does not apply. */
+#define mw_reject_attr(info, type, msg) ({				\
+	int __err = 0;							\
+									\
+	if ((info)->attrs[type]) {					\
+		NL_SET_ERR_MSG_ATTR((info)->extack,			\
+				    (info)->attrs[type], msg);		\
+		__err = -EINVAL;					\
+	}								\
+	__err;								\
+})
+
+/* Messages ----------------------------------------------------------------- */
+
+static int mw_fill_router(struct sk_buff *skb, const struct mw_router *r)
+{
+	if (mw_put_uuid(skb, MIDWAY_A_ROUTER_ID, &r->obj.id) ||
+	    (r->name[0] && nla_put_string(skb, MIDWAY_A_ROUTER_NAME, r->name)) ||
+	    nla_put_u8(skb, MIDWAY_A_ROUTER_ADMIN_UP, r->admin_up) ||
+	    nla_put_u32(skb, MIDWAY_A_ROUTER_N_PORTS, r->n_ports) ||
+	    nla_put_u32(skb, MIDWAY_A_ROUTER_N_ROUTES, r->n_routes))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int mw_fill_port(struct sk_buff *skb, const struct mw_port *p)
+{
+	const struct net_device *dev;
+	const struct mw_port *peer;
+	int err = 0;
+
+	if (mw_put_uuid(skb, MIDWAY_A_PORT_ID, &p->obj.id) ||
+	    mw_put_uuid(skb, MIDWAY_A_PORT_ROUTER_ID, &p->router->obj.id) ||
+	    (p->name[0] && nla_put_string(skb, MIDWAY_A_PORT_NAME, p->name)) ||
+	    nla_put_u8(skb, MIDWAY_A_PORT_KIND, p->kind) ||
+	    nla_put_u8(skb, MIDWAY_A_PORT_ADMIN_UP, p->admin_up) ||
+	    nla_put_u8(skb, MIDWAY_A_PORT_OPER_UP, READ_ONCE(p->oper_up)) ||
+	    nla_put(skb, MIDWAY_A_PORT_MAC, ETH_ALEN, p->mac) ||
+	    nla_put_u32(skb, MIDWAY_A_PORT_TUNNEL_KEY, p->tunnel_key))
+		return -EMSGSIZE;
+	if (p->has_addr &&
+	    (nla_put_in_addr(skb, MIDWAY_A_PORT_ADDR, p->addr) ||
+	     nla_put_u8(skb, MIDWAY_A_PORT_PREFIXLEN, p->prefixlen)))
+		return -EMSGSIZE;
+	if (p->host && mw_put_uuid(skb, MIDWAY_A_PORT_HOST_ID, &p->host->obj.id))
+		return -EMSGSIZE;
+
+	/* Peer and device change under RTNL alone (see midway.h). */
+	rcu_read_lock();
+	peer = rcu_dereference(p->peer);
+	if (peer && mw_put_uuid(skb, MIDWAY_A_PORT_PEER_ID, &peer->obj.id))
+		err = -EMSGSIZE;
+	dev = rcu_dereference(p->dev);
+	if (dev && nla_put_u32(skb, MIDWAY_A_PORT_IFINDEX, dev->ifindex))
+		err = -EMSGSIZE;
+	rcu_read_unlock();
+	return err;
+}
+
+static int mw_fill_route(struct sk_buff *skb, const struct mw_route *rt)
+{
+	const struct mw_route_key *k = &rt->key;
+
+	if (mw_put_uuid(skb, MIDWAY_A_ROUTE_ID, &rt->obj.id) ||
+	    mw_put_uuid(skb, MIDWAY_A_ROUTE_ROUTER_ID, &k->router->obj.id) ||
+	    nla_put_in_addr(skb, MIDWAY_A_ROUTE_DST, k->dst) ||
+	    nla_put_u8(skb, MIDWAY_A_ROUTE_DST_LEN, k->dst_len) ||
+	    nla_put_u8(skb, MIDWAY_A_ROUTE_NH_TYPE, k->nh_type) ||
+	    nla_put_u32(skb, MIDWAY_A_ROUTE_WEIGHT, rt->weight) ||
+	    nla_put_u8(skb, MIDWAY_A_ROUTE_ACTIVE, READ_ONCE(rt->active)))
+		return -EMSGSIZE;
+	if (k->src_len &&
+	    (nla_put_in_addr(skb, MIDWAY_A_ROUTE_SRC, k->src) ||
+	     nla_put_u8(skb, MIDWAY_A_ROUTE_SRC_LEN, k->src_len)))
+		return -EMSGSIZE;
+	if (k->gateway && nla_put_in_addr(skb, MIDWAY_A_ROUTE_GATEWAY, k->gateway))
+		return -EMSGSIZE;
+	if (k->port && mw_put_uuid(skb, MIDWAY_A_ROUTE_PORT_ID, &k->port->obj.id))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int mw_fill_host(struct sk_buff *skb, const struct mw_host *h)
+{
+	if (mw_put_uuid(skb, MIDWAY_A_HOST_ID, &h->obj.id) ||
+	    (h->name[0] && nla_put_string(skb, MIDWAY_A_HOST_NAME, h->name)) ||
+	    nla_put_in_addr(skb, MIDWAY_A_HOST_ADDR, h->addr) ||
+	    nla_put_u8(skb, MIDWAY_A_HOST_LOCAL, h->local))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The fill function for the object type that @cmd is about. */
+static int mw_fill_obj(struct sk_buff *skb, u8 cmd, const void *obj)
+{
+	switch (cmd) {
+	case MIDWAY_CMD_ROUTER_NEW ... MIDWAY_CMD_ROUTER_SET:
+		return mw_fill_router(skb, obj);
+	case MIDWAY_CMD_PORT_NEW ... MIDWAY_CMD_PORT_STATE:
+		return mw_fill_port(skb, obj);
+	case MIDWAY_CMD_ROUTE_NEW ... MIDWAY_CMD_ROUTE_GET:
+		return mw_fill_route(skb, obj);
+	case MIDWAY_CMD_HOST_NEW ... MIDWAY_CMD_HOST_SET:
+		return mw_fill_host(skb, obj);
+	}
+	WARN_ON_ONCE(1);
+	return -EINVAL;
+}
+
+static int mw_fill_msg(struct sk_buff *skb, u8 cmd, const void *obj,
+		       u32 portid, u32 seq, int flags)
+{
+	void *hdr = genlmsg_put(skb, portid, seq, &mw_family, flags, cmd);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (mw_fill_obj(skb, cmd, obj)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+void mw_notify(struct mw_net *mn, u8 cmd, const void *obj,
+	       struct genl_info *info)
+{
+	bool echo = info && nlmsg_report(info->nlhdr);
+	struct sk_buff *skb;
+
+	if (mn->dying)
+		return;
+	if (!echo && !genl_has_listeners(&mw_family, mn->net, MW_MCGRP_EVENTS))
+		return;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (mw_fill_msg(skb, cmd, obj, info ? info->snd_portid : 0,
+			info ? info->snd_seq : 0, 0)) {
+		nlmsg_free(skb);
+		return;
+	}
+	if (info)
+		genl_notify(&mw_family, skb, info, MW_MCGRP_EVENTS, GFP_KERNEL);
+	else
+		genlmsg_multicast_netns(&mw_family, mn->net, skb, 0,
+					MW_MCGRP_EVENTS, GFP_KERNEL);
+}
+
+/* GET and dump, common to all objects -------------------------------------- */
+
+static struct mw_net *mw_info_net(struct genl_info *info)
+{
+	return mw_net(genl_info_net(info));
+}
+
+static int mw_reply(struct genl_info *info, u8 cmd, const void *obj)
+{
+	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	int err;
+
+	if (!skb)
+		return -ENOMEM;
+	err = mw_fill_msg(skb, cmd, obj, info->snd_portid, info->snd_seq, 0);
+	if (err) {
+		nlmsg_free(skb);
+		return err;
+	}
+	return genlmsg_reply(skb, info);
+}
+
+/*
+ * Dump @t from the index kept in cb->args[0]. With @router_filter, only
+ * objects whose router has that id (found by @router_of).
+ */
+static int mw_dump_table(struct sk_buff *skb, struct netlink_callback *cb,
+			 struct mw_table *t, u8 cmd, const uuid_t *router_filter,
+			 const struct mw_router *(*router_of)(const struct mw_obj *))
+{
+	struct mw_net *mn = mw_net(sock_net(skb->sk));
+	unsigned long index = cb->args[0];
+	struct mw_obj *o;
+	int err = 0;
+
+	mutex_lock(&mn->lock);
+	for (; (o = mw_table_next(t, &index)); index++) {
+		if (router_filter &&
+		    !uuid_equal(&router_of(o)->obj.id, router_filter))
+			continue;
+		err = mw_fill_msg(skb, cmd, o, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (err)
+			break;
+	}
+	mutex_unlock(&mn->lock);
+
+	cb->args[0] = index;
+	/* An object that does not fit an empty message is an error. */
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+/* Routers ------------------------------------------------------------------ */
+
+static struct mw_router *mw_get_router(struct mw_net *mn,
+				       struct genl_info *info, int type)
+{
+	struct mw_router *r = mw_router_lookup(mn, mw_nla_uuid(info->attrs[type]));
+
+	if (!r)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[type], "no such router");
+	return r;
+}
+
+static int mw_nl_router_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct nlattr **a = info->attrs;
+	struct mw_router *r;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTER_ID))
+		return -EINVAL;
+	r = mw_router_alloc(mw_nla_uuid(a[MIDWAY_A_ROUTER_ID]));
+	if (!r)
+		return -ENOMEM;
+	if (a[MIDWAY_A_ROUTER_NAME])
+		nla_strscpy(r->name, a[MIDWAY_A_ROUTER_NAME], sizeof(r->name));
+	if (a[MIDWAY_A_ROUTER_ADMIN_UP])
+		r->admin_up = nla_get_u8(a[MIDWAY_A_ROUTER_ADMIN_UP]);
+
+	mw_lock(mn);
+	err = mw_router_insert(mn, r, info->extack);
+	if (!err)
+		mw_notify(mn, MIDWAY_CMD_ROUTER_NEW, r, info);
+	mw_unlock(mn);
+	if (err)
+		kfree(r);
+	return err;
+}
+
+static int mw_nl_router_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct nlattr **a = info->attrs;
+	struct mw_router *r;
+	int err = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTER_ID))
+		return -EINVAL;
+	mw_lock(mn);
+	r = mw_get_router(mn, info, MIDWAY_A_ROUTER_ID);
+	if (!r) {
+		err = -ENOENT;
+		goto out;
+	}
+	if (a[MIDWAY_A_ROUTER_NAME])
+		nla_strscpy(r->name, a[MIDWAY_A_ROUTER_NAME], sizeof(r->name));
+	if (a[MIDWAY_A_ROUTER_ADMIN_UP])
+		mw_router_set_admin(mn, r, nla_get_u8(a[MIDWAY_A_ROUTER_ADMIN_UP]));
+	mw_notify(mn, MIDWAY_CMD_ROUTER_SET, r, info);
+out:
+	mw_unlock(mn);
+	return err;
+}
+
+static int mw_nl_router_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct mw_router *r;
+	int err = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTER_ID))
+		return -EINVAL;
+	mw_lock(mn);
+	r = mw_get_router(mn, info, MIDWAY_A_ROUTER_ID);
+	if (!r) {
+		err = -ENOENT;
+	} else if ((r->n_ports || r->n_routes) &&
+		   !nla_get_flag(info->attrs[MIDWAY_A_ROUTER_CASCADE])) {
+		NL_SET_ERR_MSG(info->extack,
+			       "router has ports or routes (delete them first, or use cascade)");
+		err = -EBUSY;
+	} else {
+		mw_router_destroy(mn, r, info);
+	}
+	mw_unlock(mn);
+	return err;
+}
+
+static int mw_nl_router_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct mw_router *r;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTER_ID))
+		return -EINVAL;
+	mutex_lock(&mn->lock);
+	r = mw_get_router(mn, info, MIDWAY_A_ROUTER_ID);
+	err = r ? mw_reply(info, MIDWAY_CMD_ROUTER_GET, r) : -ENOENT;
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int mw_nl_router_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mw_net *mn = mw_net(sock_net(skb->sk));
+
+	return mw_dump_table(skb, cb, &mn->routers, MIDWAY_CMD_ROUTER_GET,
+			     NULL, NULL);
+}
+
+/* Ports -------------------------------------------------------------------- */
+
+static struct mw_port *mw_get_port(struct mw_net *mn, struct genl_info *info,
+				   int type)
+{
+	struct mw_port *p = mw_port_lookup(mn, mw_nla_uuid(info->attrs[type]));
+
+	if (!p)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[type], "no such port");
+	return p;
+}
+
+static struct mw_host *mw_get_host(struct mw_net *mn, struct genl_info *info,
+				   int type)
+{
+	struct mw_host *h = mw_host_lookup(mn, mw_nla_uuid(info->attrs[type]));
+
+	if (!h)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[type], "no such host");
+	return h;
+}
+
+/*
+ * The device named by IFINDEX for port @p placed on @host, checked; NULL
+ * with *err == 0 when there is none to bind (IFINDEX absent or 0).
+ */
+static struct net_device *mw_get_dev(struct mw_net *mn, struct genl_info *info,
+				     struct mw_host *host, int *err)
+{
+	struct nlattr *nla = info->attrs[MIDWAY_A_PORT_IFINDEX];
+	struct net_device *dev;
+
+	*err = 0;
+	if (!nla || !nla_get_u32(nla))
+		return NULL;
+	if (host && !host->local) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nla,
+				    "only a port on the local host can be bound to a device");
+		*err = -EINVAL;
+		return NULL;
+	}
+	dev = __dev_get_by_index(mn->net, nla_get_u32(nla));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nla, "no such device");
+		*err = -ENODEV;
+	}
+	return dev;
+}
+
+/* Checks shared by NEW and SET of the attributes both accept. */
+static int mw_port_check_common(struct genl_info *info, u8 kind)
+{
+	int err;
+
+	err = mw_check_pair(info, MIDWAY_A_PORT_ADDR, MIDWAY_A_PORT_PREFIXLEN,
+			    "address and prefix length go together");
+	if (err)
+		return err;
+	if (kind == MIDWAY_PORT_KIND_INTERIOR) {
+		err = mw_reject_attr(info, MIDWAY_A_PORT_HOST_ID,
+				     "an interior port lives on no host");
+		if (!err)
+			err = mw_reject_attr(info, MIDWAY_A_PORT_IFINDEX,
+					     "an interior port is bound to no device");
+	}
+	return err;
+}
+
+static void mw_port_apply_common(struct mw_port *p, struct nlattr **a)
+{
+	if (a[MIDWAY_A_PORT_NAME])
+		nla_strscpy(p->name, a[MIDWAY_A_PORT_NAME], sizeof(p->name));
+	if (a[MIDWAY_A_PORT_MAC])
+		memcpy(p->mac, nla_data(a[MIDWAY_A_PORT_MAC]), ETH_ALEN);
+	if (a[MIDWAY_A_PORT_ADDR]) {
+		p->addr = nla_get_in_addr(a[MIDWAY_A_PORT_ADDR]);
+		p->prefixlen = nla_get_u8(a[MIDWAY_A_PORT_PREFIXLEN]);
+		p->has_addr = true;
+	}
+}
+
+static int mw_nl_port_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+	struct mw_port *p, *peer = NULL;
+	struct mw_host *host = NULL;
+	struct net_device *dev;
+	struct mw_router *r;
+	int err;
+	u8 kind;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_PORT_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_PORT_ROUTER_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_PORT_KIND))
+		return -EINVAL;
+	kind = nla_get_u8(a[MIDWAY_A_PORT_KIND]);
+	err = mw_port_check_common(info, kind);
+	if (!err && kind == MIDWAY_PORT_KIND_EXTERIOR)
+		err = mw_reject_attr(info, MIDWAY_A_PORT_PEER_ID,
+				     "an exterior port has no peer");
+	if (err)
+		return err;
+
+	p = mw_port_alloc(mw_nla_uuid(a[MIDWAY_A_PORT_ID]));
+	if (!p)
+		return -ENOMEM;
+	p->kind = kind;
+	if (a[MIDWAY_A_PORT_ADMIN_UP])
+		p->admin_up = nla_get_u8(a[MIDWAY_A_PORT_ADMIN_UP]);
+	if (a[MIDWAY_A_PORT_TUNNEL_KEY])
+		p->tunnel_key = nla_get_u32(a[MIDWAY_A_PORT_TUNNEL_KEY]);
+	mw_port_apply_common(p, a);
+
+	mw_lock(mn);
+	err = -EEXIST;
+	if (mw_port_lookup(mn, &p->obj.id)) {
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_ID], "a port with this id exists");
+		goto err;
+	}
+	err = -ENOENT;
+	r = mw_get_router(mn, info, MIDWAY_A_PORT_ROUTER_ID);
+	if (!r)
+		goto err;
+	p->router = r;
+
+	if (a[MIDWAY_A_PORT_PEER_ID]) {
+		peer = mw_get_port(mn, info, MIDWAY_A_PORT_PEER_ID);
+		if (!peer)
+			goto err;
+		err = -EINVAL;
+		if (peer->kind != MIDWAY_PORT_KIND_INTERIOR) {
+			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_PEER_ID],
+					    "peer is not an interior port");
+			goto err;
+		}
+		if (peer->router == r) {
+			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_PEER_ID],
+					    "peer is a port of the same router");
+			goto err;
+		}
+		err = -EBUSY;
+		if (mw_port_peer(peer)) {
+			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_PEER_ID],
+					    "peer port has a peer already");
+			goto err;
+		}
+	}
+	if (a[MIDWAY_A_PORT_HOST_ID]) {
+		err = -ENOENT;
+		host = mw_get_host(mn, info, MIDWAY_A_PORT_HOST_ID);
+		if (!host)
+			goto err;
+		p->host = host;
+	}
+	dev = mw_get_dev(mn, info, host, &err);
+	if (err)
+		goto err;
+	if (p->tunnel_key && xa_load(&mn->tunnel_keys, p->tunnel_key)) {
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_TUNNEL_KEY], "tunnel key is in use");
+		err = -EEXIST;
+		goto err;
+	}
+
+	err = mw_port_insert(mn, p, peer, dev, extack);
+	if (err)
+		goto err;
+	mw_notify(mn, MIDWAY_CMD_PORT_NEW, p, info);
+	mw_unlock(mn);
+	return 0;
+
+err:
+	mw_unlock(mn);
+	kfree(p);
+	return err;
+}
+
+static int mw_nl_port_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+	struct mw_host *host;
+	struct net_device *dev;
+	struct mw_port *p;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_PORT_ID))
+		return -EINVAL;
+	mw_lock(mn);
+	err = -ENOENT;
+	p = mw_get_port(mn, info, MIDWAY_A_PORT_ID);
+	if (!p)
+		goto out;
+
+	err = -EINVAL;
+	if (a[MIDWAY_A_PORT_ROUTER_ID] &&
+	    !uuid_equal(mw_nla_uuid(a[MIDWAY_A_PORT_ROUTER_ID]), &p->router->obj.id)) {
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_ROUTER_ID],
+				    "a port cannot move to another router");
+		goto out;
+	}
+	if (a[MIDWAY_A_PORT_KIND] && nla_get_u8(a[MIDWAY_A_PORT_KIND]) != p->kind) {
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_KIND],
+				    "a port's kind cannot change");
+		goto out;
+	}
+	if (a[MIDWAY_A_PORT_TUNNEL_KEY] &&
+	    nla_get_u32(a[MIDWAY_A_PORT_TUNNEL_KEY]) != p->tunnel_key) {
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_TUNNEL_KEY],
+				    "a port's tunnel key cannot change");
+		goto out;
+	}
+	if (a[MIDWAY_A_PORT_PEER_ID]) {
+		const struct mw_port *peer = mw_port_peer(p);
+
+		if (!peer || !uuid_equal(mw_nla_uuid(a[MIDWAY_A_PORT_PEER_ID]),
+					 &peer->obj.id)) {
+			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_PEER_ID],
+					    "a port's peer is set when the second port of the pair is created");
+			goto out;
+		}
+	}
+	err = mw_port_check_common(info, p->kind);
+	if (err)
+		goto out;
+
+	host = p->host;
+	if (a[MIDWAY_A_PORT_HOST_ID]) {
+		err = -ENOENT;
+		host = mw_get_host(mn, info, MIDWAY_A_PORT_HOST_ID);
+		if (!host)
+			goto out;
+		err = -EINVAL;
+		if (!host->local && rtnl_dereference(p->dev) &&
+		    !(a[MIDWAY_A_PORT_IFINDEX] && !nla_get_u32(a[MIDWAY_A_PORT_IFINDEX]))) {
+			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_HOST_ID],
+					    "port is bound to a device: unbind it to move it to a remote host");
+			goto out;
+		}
+	}
+	dev = mw_get_dev(mn, info, host, &err);
+	if (err)
+		goto out;
+
+	/* Checked; now apply. Binding is the only step that can fail. */
+	if (dev) {
+		err = mw_device_bind(p, dev, extack);
+		if (err)
+			goto out;
+	} else if (a[MIDWAY_A_PORT_IFINDEX]) {
+		mw_device_unbind(p);
+	}
+	mw_port_apply_common(p, a);
+	if (a[MIDWAY_A_PORT_HOST_ID])
+		mw_port_set_host(mn, p, host);
+	if (a[MIDWAY_A_PORT_ADMIN_UP])
+		mw_port_set_admin(mn, p, nla_get_u8(a[MIDWAY_A_PORT_ADMIN_UP]));
+	mw_port_refresh(mn, p);
+	mw_notify(mn, MIDWAY_CMD_PORT_SET, p, info);
+out:
+	mw_unlock(mn);
+	return err;
+}
+
+static int mw_nl_port_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	bool cascade = nla_get_flag(info->attrs[MIDWAY_A_PORT_CASCADE]);
+	struct mw_port *p;
+	int err = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_PORT_ID))
+		return -EINVAL;
+	mw_lock(mn);
+	p = mw_get_port(mn, info, MIDWAY_A_PORT_ID);
+	if (!p) {
+		err = -ENOENT;
+	} else if (p->n_routes && !cascade) {
+		NL_SET_ERR_MSG(info->extack,
+			       "routes go via the port (delete them first, or use cascade)");
+		err = -EBUSY;
+	} else if (mw_port_peer(p) && !cascade) {
+		NL_SET_ERR_MSG(info->extack,
+			       "port has a peer (delete the peer first, or use cascade)");
+		err = -EBUSY;
+	} else {
+		mw_port_destroy(mn, p, info);
+	}
+	mw_unlock(mn);
+	return err;
+}
+
+static int mw_nl_port_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct mw_port *p;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_PORT_ID))
+		return -EINVAL;
+	mutex_lock(&mn->lock);
+	p = mw_get_port(mn, info, MIDWAY_A_PORT_ID);
+	err = p ? mw_reply(info, MIDWAY_CMD_PORT_GET, p) : -ENOENT;
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static const struct mw_router *mw_port_router(const struct mw_obj *o)
+{
+	return container_of(o, struct mw_port, obj)->router;
+}
+
+static int mw_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mw_net *mn = mw_net(sock_net(skb->sk));
+	struct nlattr *filter = mw_dump_attrs(cb)[MIDWAY_A_PORT_ROUTER_ID];
+
+	return mw_dump_table(skb, cb, &mn->ports, MIDWAY_CMD_PORT_GET,
+			     filter ? mw_nla_uuid(filter) : NULL,
+			     mw_port_router);
+}
+
+/* Routes ------------------------------------------------------------------- */
+
+static int mw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+	struct mw_route_key *k;
+	struct mw_route *rt;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_ROUTER_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_DST) ||
+	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_DST_LEN) ||
+	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_NH_TYPE))
+		return -EINVAL;
+	err = mw_check_pair(info, MIDWAY_A_ROUTE_SRC, MIDWAY_A_ROUTE_SRC_LEN,
+			    "source address and prefix length go together");
+	if (err)
+		return err;
+
+	rt = kzalloc(sizeof(*rt), GFP_KERNEL);
+	if (!rt)
+		return -ENOMEM;
+	k = &rt->key;
+	uuid_copy(&rt->obj.id, mw_nla_uuid(a[MIDWAY_A_ROUTE_ID]));
+	k->dst = nla_get_in_addr(a[MIDWAY_A_ROUTE_DST]);
+	k->dst_len = nla_get_u8(a[MIDWAY_A_ROUTE_DST_LEN]);
+	if (a[MIDWAY_A_ROUTE_SRC]) {
+		k->src = nla_get_in_addr(a[MIDWAY_A_ROUTE_SRC]);
+		k->src_len = nla_get_u8(a[MIDWAY_A_ROUTE_SRC_LEN]);
+	}
+	k->nh_type = nla_get_u8(a[MIDWAY_A_ROUTE_NH_TYPE]);
+	if (a[MIDWAY_A_ROUTE_GATEWAY])
+		k->gateway = nla_get_in_addr(a[MIDWAY_A_ROUTE_GATEWAY]);
+	rt->weight = a[MIDWAY_A_ROUTE_WEIGHT] ?
+		     nla_get_u32(a[MIDWAY_A_ROUTE_WEIGHT]) : MIDWAY_WEIGHT_DEFAULT;
+
+	err = -EINVAL;
+	if (!mw_prefix_ok(k->dst, k->dst_len)) {
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_ROUTE_DST],
+				    "destination has bits set beyond its prefix length");
+		goto err_free;
+	}
+	if (k->src_len && !mw_prefix_ok(k->src, k->src_len)) {
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_ROUTE_SRC],
+				    "source has bits set beyond its prefix length");
+		goto err_free;
+	}
+	if (k->nh_type == MIDWAY_NH_PORT) {
+		if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_PORT_ID))
+			goto err_free;
+		if (a[MIDWAY_A_ROUTE_GATEWAY] &&
+		    (ipv4_is_multicast(k->gateway) || ipv4_is_lbcast(k->gateway) ||
+		     ipv4_is_zeronet(k->gateway))) {
+			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_ROUTE_GATEWAY],
+					    "gateway is not a unicast address");
+			goto err_free;
+		}
+	} else {
+		err = mw_reject_attr(info, MIDWAY_A_ROUTE_PORT_ID,
+				     "only a route via a port names a port");
+		if (!err)
+			err = mw_reject_attr(info, MIDWAY_A_ROUTE_GATEWAY,
+					     "only a route via a port has a gateway");
+		if (err)
+			goto err_free;
+	}
+
+	mw_lock(mn);
+	err = -EEXIST;
+	if (mw_route_lookup(mn, &rt->obj.id)) {
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_ROUTE_ID], "a route with this id exists");
+		goto err_unlock;
+	}
+	err = -ENOENT;
+	k->router = mw_get_router(mn, info, MIDWAY_A_ROUTE_ROUTER_ID);
+	if (!k->router)
+		goto err_unlock;
+	if (k->nh_type == MIDWAY_NH_PORT) {
+		k->port = mw_get_port(mn, info, MIDWAY_A_ROUTE_PORT_ID);
+		if (!k->port)
+			goto err_unlock;
+		err = -EINVAL;
+		if (k->port->router != k->router) {
+			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_ROUTE_PORT_ID],
+					    "port belongs to another router");
+			goto err_unlock;
+		}
+	}
+	err = mw_route_insert(mn, rt, extack);
+	if (err)
+		goto err_unlock;
+	mw_notify(mn, MIDWAY_CMD_ROUTE_NEW, rt, info);
+	mw_unlock(mn);
+	return 0;
+
+err_unlock:
+	mw_unlock(mn);
+err_free:
+	kfree(rt);
+	return err;
+}
+
+static int mw_nl_route_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct mw_route *rt;
+	int err = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_ID))
+		return -EINVAL;
+	mw_lock(mn);
+	rt = mw_route_lookup(mn, mw_nla_uuid(info->attrs[MIDWAY_A_ROUTE_ID]));
+	if (rt) {
+		mw_route_destroy(mn, rt, info);
+	} else {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MIDWAY_A_ROUTE_ID],
+				    "no such route");
+		err = -ENOENT;
+	}
+	mw_unlock(mn);
+	return err;
+}
+
+static int mw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct mw_route *rt;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_ID))
+		return -EINVAL;
+	mutex_lock(&mn->lock);
+	rt = mw_route_lookup(mn, mw_nla_uuid(info->attrs[MIDWAY_A_ROUTE_ID]));
+	if (rt) {
+		err = mw_reply(info, MIDWAY_CMD_ROUTE_GET, rt);
+	} else {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MIDWAY_A_ROUTE_ID],
+				    "no such route");
+		err = -ENOENT;
+	}
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static const struct mw_router *mw_route_router(const struct mw_obj *o)
+{
+	return container_of(o, struct mw_route, obj)->key.router;
+}
+
+static int mw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mw_net *mn = mw_net(sock_net(skb->sk));
+	struct nlattr *filter = mw_dump_attrs(cb)[MIDWAY_A_ROUTE_ROUTER_ID];
+
+	return mw_dump_table(skb, cb, &mn->routes, MIDWAY_CMD_ROUTE_GET,
+			     filter ? mw_nla_uuid(filter) : NULL,
+			     mw_route_router);
+}
+
+/* Hosts -------------------------------------------------------------------- */
+
+/* Only one host may be local: refuse making @h local while another is. */
+static int mw_host_check_local(struct mw_net *mn, struct genl_info *info,
+			       struct mw_host *h)
+{
+	struct nlattr *nla = info->attrs[MIDWAY_A_HOST_LOCAL];
+
+	if (!nla || !nla_get_u8(nla) || !mn->local_host || mn->local_host == h)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(info->extack, nla, "another host is already the local host");
+	return -EBUSY;
+}
+
+static int mw_nl_host_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct nlattr **a = info->attrs;
+	struct mw_host *h;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_HOST_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_HOST_ADDR))
+		return -EINVAL;
+	h = mw_host_alloc(mw_nla_uuid(a[MIDWAY_A_HOST_ID]));
+	if (!h)
+		return -ENOMEM;
+	if (a[MIDWAY_A_HOST_NAME])
+		nla_strscpy(h->name, a[MIDWAY_A_HOST_NAME], sizeof(h->name));
+	h->addr = nla_get_in_addr(a[MIDWAY_A_HOST_ADDR]);
+	if (a[MIDWAY_A_HOST_LOCAL])
+		h->local = nla_get_u8(a[MIDWAY_A_HOST_LOCAL]);
+
+	mw_lock(mn);
+	err = mw_host_check_local(mn, info, NULL);
+	if (!err)
+		err = mw_host_insert(mn, h, info->extack);
+	if (!err)
+		mw_notify(mn, MIDWAY_CMD_HOST_NEW, h, info);
+	mw_unlock(mn);
+	if (err)
+		kfree(h);
+	return err;
+}
+
+static int mw_nl_host_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct nlattr **a = info->attrs;
+	struct mw_host *h;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_HOST_ID))
+		return -EINVAL;
+	mw_lock(mn);
+	err = -ENOENT;
+	h = mw_get_host(mn, info, MIDWAY_A_HOST_ID);
+	if (!h)
+		goto out;
+	err = mw_host_check_local(mn, info, h);
+	if (err)
+		goto out;
+	if (a[MIDWAY_A_HOST_NAME])
+		nla_strscpy(h->name, a[MIDWAY_A_HOST_NAME], sizeof(h->name));
+	if (a[MIDWAY_A_HOST_ADDR])
+		WRITE_ONCE(h->addr, nla_get_in_addr(a[MIDWAY_A_HOST_ADDR]));
+	if (a[MIDWAY_A_HOST_LOCAL])
+		mw_host_set_local(mn, h, nla_get_u8(a[MIDWAY_A_HOST_LOCAL]));
+	mw_notify(mn, MIDWAY_CMD_HOST_SET, h, info);
+out:
+	mw_unlock(mn);
+	return err;
+}
+
+static int mw_nl_host_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct mw_host *h;
+	int err = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_HOST_ID))
+		return -EINVAL;
+	mw_lock(mn);
+	h = mw_get_host(mn, info, MIDWAY_A_HOST_ID);
+	if (!h) {
+		err = -ENOENT;
+	} else if (h->n_ports && !nla_get_flag(info->attrs[MIDWAY_A_HOST_CASCADE])) {
+		NL_SET_ERR_MSG(info->extack,
+			       "ports live on the host (delete them first, or use cascade)");
+		err = -EBUSY;
+	} else {
+		mw_host_destroy(mn, h, info);
+	}
+	mw_unlock(mn);
+	return err;
+}
+
+static int mw_nl_host_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct mw_host *h;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_HOST_ID))
+		return -EINVAL;
+	mutex_lock(&mn->lock);
+	h = mw_get_host(mn, info, MIDWAY_A_HOST_ID);
+	err = h ? mw_reply(info, MIDWAY_CMD_HOST_GET, h) : -ENOENT;
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int mw_nl_host_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mw_net *mn = mw_net(sock_net(skb->sk));
+
+	return mw_dump_table(skb, cb, &mn->hosts, MIDWAY_CMD_HOST_GET, NULL, NULL);
+}
+
+/* The family --------------------------------------------------------------- */
+
+#define MW_OP(_cmd, _doit, _dumpit, _policy, _maxattr, _flags) {	\
+	.cmd = (_cmd), .doit = (_doit), .dumpit = (_dumpit),		\
+	.policy = (_policy), .maxattr = (_maxattr), .flags = (_flags),	\
+}
+#define MW_ADMIN	GENL_UNS_ADMIN_PERM
+
+static const struct genl_ops mw_ops[] = {
+	MW_OP(MIDWAY_CMD_ROUTER_NEW, mw_nl_router_new, NULL,
+	      mw_router_policy, MIDWAY_A_ROUTER_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_ROUTER_DEL, mw_nl_router_del, NULL,
+	      mw_router_policy, MIDWAY_A_ROUTER_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_ROUTER_GET, mw_nl_router_get, mw_nl_router_dump,
+	      mw_router_policy, MIDWAY_A_ROUTER_MAX, 0),
+	MW_OP(MIDWAY_CMD_ROUTER_SET, mw_nl_router_set, NULL,
+	      mw_router_policy, MIDWAY_A_ROUTER_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_PORT_NEW, mw_nl_port_new, NULL,
+	      mw_port_policy, MIDWAY_A_PORT_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_PORT_DEL, mw_nl_port_del, NULL,
+	      mw_port_policy, MIDWAY_A_PORT_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_PORT_GET, mw_nl_port_get, mw_nl_port_dump,
+	      mw_port_policy, MIDWAY_A_PORT_MAX, 0),
+	MW_OP(MIDWAY_CMD_PORT_SET, mw_nl_port_set, NULL,
+	      mw_port_policy, MIDWAY_A_PORT_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_ROUTE_NEW, mw_nl_route_new, NULL,
+	      mw_route_policy, MIDWAY_A_ROUTE_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_ROUTE_DEL, mw_nl_route_del, NULL,
+	      mw_route_policy, MIDWAY_A_ROUTE_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_ROUTE_GET, mw_nl_route_get, mw_nl_route_dump,
+	      mw_route_policy, MIDWAY_A_ROUTE_MAX, 0),
+	MW_OP(MIDWAY_CMD_HOST_NEW, mw_nl_host_new, NULL,
+	      mw_host_policy, MIDWAY_A_HOST_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_HOST_DEL, mw_nl_host_del, NULL,
+	      mw_host_policy, MIDWAY_A_HOST_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_HOST_GET, mw_nl_host_get, mw_nl_host_dump,
+	      mw_host_policy, MIDWAY_A_HOST_MAX, 0),
+	MW_OP(MIDWAY_CMD_HOST_SET, mw_nl_host_set, NULL,
+	      mw_host_policy, MIDWAY_A_HOST_MAX, MW_ADMIN),
+};
+
+static struct genl_family mw_family __ro_after_init = {
+	.name		= MIDWAY_GENL_NAME,
+	.version	= MIDWAY_GENL_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.ops		= mw_ops,
+	.n_ops		= ARRAY_SIZE(mw_ops),
+	.resv_start_op	= MIDWAY_CMD_MAX + 1,
+	.mcgrps		= mw_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(mw_mcgrps),
+};
+
+int __init mw_netlink_init(void)
+{
+	return genl_register_family(&mw_family);
+}
+
+void mw_netlink_exit(void)
+{
+	genl_unregister_family(&mw_family);
+}

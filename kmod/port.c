@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ports. An exterior port attaches a VM or a NIC and lives on one host; on
+ * the local host it may be bound to a network device. Interior ports come in
+ * peered pairs linking two routers.
+ *
+ * A port's operational state is derived, never set: see
+ * mw_port_compute_oper(). Whenever an input of it changes, the code that
+ * changed it calls mw_port_refresh(), which updates the routes via the port
+ * and sends a PORT_STATE event if the state flipped.
+ */
+#include <linux/etherdevice.h>
+#include <linux/slab.h>
+
+#include "midway.h"
+
+struct mw_port *mw_port_alloc(const uuid_t *id)
+{
+	struct mw_port *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	uuid_copy(&p->obj.id, id);
+	p->admin_up = true;
+	eth_random_addr(p->mac);
+	INIT_LIST_HEAD(&p->routes);
+	INIT_LIST_HEAD(&p->host_node);
+	return p;
+}
+
+static bool mw_port_compute_oper(const struct mw_port *p)
+{
+	const struct net_device *dev;
+	const struct mw_port *peer;
+
+	if (!p->admin_up || !p->router->admin_up)
+		return false;
+
+	if (p->kind == MIDWAY_PORT_KIND_INTERIOR) {
+		peer = mw_port_peer(p);
+		return peer && peer->admin_up && peer->router->admin_up;
+	}
+
+	dev = rtnl_dereference(p->dev);
+	if (dev)
+		return netif_running(dev) && netif_carrier_ok(dev);
+	/* Not bound here: up if it lives on another host (via a tunnel). */
+	return p->host && !p->host->local;
+}
+
+void mw_port_refresh(struct mw_net *mn, struct mw_port *p)
+{
+	bool up = mw_port_compute_oper(p);
+	struct mw_route *rt;
+
+	ASSERT_RTNL();
+	if (up == p->oper_up)
+		return;
+	WRITE_ONCE(p->oper_up, up);
+	list_for_each_entry(rt, &p->routes, port_node)
+		mw_route_refresh(rt);
+	mw_notify(mn, MIDWAY_CMD_PORT_STATE, p, NULL);
+}
+
+/*
+ * Make @p part of the instance: its tunnel key (allocated when 0), its
+ * links to router, host and @peer, and its binding to @dev. All checks of
+ * the request were done by the caller; what can still fail here (limits,
+ * memory, a busy device) leaves the instance unchanged.
+ */
+int mw_port_insert(struct mw_net *mn, struct mw_port *p, struct mw_port *peer,
+		   struct net_device *dev, struct netlink_ext_ack *extack)
+{
+	struct xa_limit keys = XA_LIMIT(1, MIDWAY_TUNNEL_KEY_MAX);
+	int err;
+
+	mw_assert_locked(mn);
+	if (p->tunnel_key) {
+		err = xa_insert(&mn->tunnel_keys, p->tunnel_key, p, GFP_KERNEL);
+		if (err == -EBUSY) {
+			NL_SET_ERR_MSG(extack, "tunnel key is in use");
+			return -EEXIST;
+		}
+	} else {
+		err = xa_alloc(&mn->tunnel_keys, &p->tunnel_key, p, keys,
+			       GFP_KERNEL);
+		if (err == -EBUSY) {
+			NL_SET_ERR_MSG(extack, "no free tunnel key");
+			return -ENOSPC;
+		}
+	}
+	if (err)
+		return err;
+
+	err = mw_table_insert(&mn->ports, &p->obj, mw_max_ports);
+	if (err) {
+		if (err == -ENOSPC)
+			NL_SET_ERR_MSG(extack, "too many ports (module parameter max_ports)");
+		else if (err == -EEXIST)
+			NL_SET_ERR_MSG(extack, "a port with this id exists");
+		goto err_key;
+	}
+
+	if (dev) {
+		err = mw_device_bind(p, dev, extack);
+		if (err)
+			goto err_table;
+	}
+
+	list_add_tail(&p->router_node, &p->router->ports);
+	p->router->n_ports++;
+	if (p->host) {
+		list_add_tail(&p->host_node, &p->host->ports);
+		p->host->n_ports++;
+	}
+	if (peer) {
+		rcu_assign_pointer(p->peer, peer);
+		rcu_assign_pointer(peer->peer, p);
+	}
+	mw_port_refresh(mn, p);
+	if (peer)
+		mw_port_refresh(mn, peer);
+	return 0;
+
+err_table:
+	mw_table_remove(&mn->ports, &p->obj);
+err_key:
+	xa_erase(&mn->tunnel_keys, p->tunnel_key);
+	/* The caller's kfree() must wait for RCU readers of both. */
+	synchronize_rcu();
+	return err;
+}
+
+void mw_port_set_admin(struct mw_net *mn, struct mw_port *p, bool up)
+{
+	struct mw_port *peer;
+
+	if (p->admin_up == up)
+		return;
+	WRITE_ONCE(p->admin_up, up);
+	mw_port_refresh(mn, p);
+	peer = mw_port_peer(p);
+	if (peer)
+		mw_port_refresh(mn, peer);
+}
+
+void mw_port_set_host(struct mw_net *mn, struct mw_port *p, struct mw_host *h)
+{
+	if (p->host == h)
+		return;
+	if (p->host) {
+		list_del_init(&p->host_node);
+		p->host->n_ports--;
+	}
+	p->host = h;
+	if (h) {
+		list_add_tail(&p->host_node, &h->ports);
+		h->n_ports++;
+	}
+	mw_port_refresh(mn, p);
+}
+
+void mw_port_destroy(struct mw_net *mn, struct mw_port *p,
+		     struct genl_info *info)
+{
+	struct mw_route *rt, *tmp;
+	struct mw_port *peer;
+
+	mw_assert_locked(mn);
+	list_for_each_entry_safe(rt, tmp, &p->routes, port_node)
+		mw_route_destroy(mn, rt, NULL);
+
+	mw_notify(mn, MIDWAY_CMD_PORT_DEL, p, info);
+
+	if (rtnl_dereference(p->dev))
+		mw_device_unbind(p);
+	peer = mw_port_peer(p);
+	if (peer) {
+		RCU_INIT_POINTER(peer->peer, NULL);
+		RCU_INIT_POINTER(p->peer, NULL);
+		mw_port_refresh(mn, peer);
+	}
+	if (p->host) {
+		list_del(&p->host_node);
+		p->host->n_ports--;
+	}
+	list_del(&p->router_node);
+	p->router->n_ports--;
+	xa_erase(&mn->tunnel_keys, p->tunnel_key);
+	mw_table_remove(&mn->ports, &p->obj);
+	kfree_rcu(p, rcu);
+}

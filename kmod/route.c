@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Routes: entries of a router's forwarding table. Each names its next hop
+ * type and, for routes via a port, the egress port and optional gateway. A
+ * route via a port is active (used for forwarding) only while that port is
+ * operationally up; it stays configured either way.
+ *
+ * Identical routes (same router, prefixes, next hop) are refused; the
+ * instance keeps them in a hash table keyed by struct mw_route_key so that
+ * the check costs the same with one route or a million.
+ */
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+
+#include "midway.h"
+
+static const struct rhashtable_params mw_route_key_params = {
+	.key_len		= sizeof(struct mw_route_key),
+	.key_offset		= offsetof(struct mw_route, key),
+	.head_offset		= offsetof(struct mw_route, key_node),
+	.automatic_shrinking	= true,
+};
+
+int mw_route_keys_init(struct mw_net *mn)
+{
+	return rhashtable_init(&mn->route_keys, &mw_route_key_params);
+}
+
+void mw_route_keys_destroy(struct mw_net *mn)
+{
+	rhashtable_destroy(&mn->route_keys);
+}
+
+static bool mw_route_compute_active(const struct mw_route *rt)
+{
+	if (rt->key.nh_type != MIDWAY_NH_PORT)
+		return true;
+	return READ_ONCE(rt->key.port->oper_up);
+}
+
+/* Called under RTNL when the egress port's state may have changed. */
+void mw_route_refresh(struct mw_route *rt)
+{
+	WRITE_ONCE(rt->active, mw_route_compute_active(rt));
+}
+
+int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
+		    struct netlink_ext_ack *extack)
+{
+	struct mw_router *r = rt->key.router;
+	struct mw_port *p = rt->key.port;
+	int err;
+
+	mw_assert_locked(mn);
+	err = rhashtable_lookup_insert_fast(&mn->route_keys, &rt->key_node,
+					    mw_route_key_params);
+	if (err) {
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG(extack, "an identical route exists");
+		return err;
+	}
+
+	err = mw_table_insert(&mn->routes, &rt->obj, mw_max_routes);
+	if (err) {
+		rhashtable_remove_fast(&mn->route_keys, &rt->key_node,
+				       mw_route_key_params);
+		if (err == -ENOSPC)
+			NL_SET_ERR_MSG(extack, "too many routes (module parameter max_routes)");
+		else if (err == -EEXIST)
+			NL_SET_ERR_MSG(extack, "a route with this id exists");
+		return err;
+	}
+
+	list_add_tail(&rt->router_node, &r->routes);
+	r->n_routes++;
+	if (p) {
+		list_add_tail(&rt->port_node, &p->routes);
+		p->n_routes++;
+	}
+	mw_route_refresh(rt);
+	return 0;
+}
+
+void mw_route_destroy(struct mw_net *mn, struct mw_route *rt,
+		      struct genl_info *info)
+{
+	struct mw_port *p = rt->key.port;
+
+	mw_assert_locked(mn);
+	mw_notify(mn, MIDWAY_CMD_ROUTE_DEL, rt, info);
+
+	rhashtable_remove_fast(&mn->route_keys, &rt->key_node,
+			       mw_route_key_params);
+	mw_table_remove(&mn->routes, &rt->obj);
+	list_del(&rt->router_node);
+	rt->key.router->n_routes--;
+	if (p) {
+		list_del(&rt->port_node);
+		p->n_routes--;
+	}
+	kfree_rcu(rt, rcu);
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * midway: an overlay virtual router. Generic netlink interface.
+ *
+ * Family "midway", version 1 (MIDWAY_GENL_NAME, MIDWAY_GENL_VERSION).
+ * Documentation/netlink/specs/midway.yaml describes the same family as a YNL
+ * spec; a selftest checks that the two agree.
+ *
+ * Every network namespace holds its own independent instance: the objects a
+ * caller sees and changes are those of the netns of its netlink socket, and
+ * they are destroyed with the namespace.
+ *
+ * Objects
+ * -------
+ * All objects are keyed by a 128-bit UUID chosen by the caller (the topology
+ * store's ids), carried as 16 bytes in network order (RFC 4122 layout).
+ * Names are free-form labels, not keys: several objects may share one.
+ *
+ *   router  a virtual router.
+ *   port    a port of one router. Exterior ports attach VMs or NICs and live
+ *           on one host; interior ports come in peered pairs that link two
+ *           routers.
+ *   route   an entry of one router's forwarding table.
+ *   host    a hypervisor or gateway node: the tunnel endpoint of the ports
+ *           that live on it. At most one host is the local one.
+ *
+ * References: a port names its router, an interior port its peer, an exterior
+ * port its host; a route names its router and (next hop "port") its egress
+ * port, which must belong to the same router. An object that is referenced
+ * cannot be deleted (-EBUSY, with a message saying by what) unless the delete
+ * request carries the CASCADE flag, which deletes what refers to it:
+ *   router:  its routes and ports (interior peers elsewhere are unpeered);
+ *   port:    the routes via it (its interior peer is unpeered);
+ *   host:    the exterior ports that live on it, and their routes.
+ *
+ * Commands
+ * --------
+ * Requests and replies carry no family header beyond struct genlmsghdr; the
+ * attributes are at the top level, in the attribute set of the object the
+ * command names (MIDWAY_A_ROUTER_*, MIDWAY_A_PORT_*, MIDWAY_A_ROUTE_*,
+ * MIDWAY_A_HOST_*).
+ *
+ * NEW, DEL and SET need CAP_NET_ADMIN in the user namespace that owns the
+ * network namespace (GENL_UNS_ADMIN_PERM). GET, as a do or a dump, is open to
+ * everyone. Every successful NEW, SET and DEL is multicast on the "events"
+ * group as a message of the same command holding the whole object (for DEL,
+ * the object as it was); with NLM_F_ECHO the requester receives it too.
+ *
+ * MIDWAY_CMD_ROUTER_NEW, _SET
+ *     ID              required
+ *     NAME            optional, up to MIDWAY_NAME_MAX - 1 bytes, NUL-terminated
+ *     ADMIN_UP        optional u8 0/1, default 1 on NEW
+ *   SET changes only the attributes present.
+ * MIDWAY_CMD_ROUTER_DEL
+ *     ID              required
+ *     CASCADE         optional flag
+ * MIDWAY_CMD_ROUTER_GET
+ *   do:   ID required; the reply has ID, NAME, ADMIN_UP, and the read-only
+ *         counts N_PORTS and N_ROUTES.
+ *   dump: no attributes; one message per router.
+ *
+ * MIDWAY_CMD_PORT_NEW
+ *     ID, ROUTER_ID, KIND   required
+ *     NAME, ADMIN_UP        optional, as for routers
+ *     MAC                   optional, 6 bytes; default: a random local MAC
+ *     ADDR, PREFIXLEN       optional, together: the port's IPv4 address
+ *     TUNNEL_KEY            optional, 1..0xffffff, unique in the instance;
+ *                           allocated by the kernel when absent
+ *     PEER_ID               interior only, optional: an existing interior
+ *                           port of another router that has no peer yet;
+ *                           both ends then name each other
+ *     HOST_ID               exterior only, optional: where the port lives
+ *     IFINDEX               exterior only, optional: the network device the
+ *                           port is bound to; only on the local host
+ * MIDWAY_CMD_PORT_SET
+ *     ID required; may change NAME, ADMIN_UP, MAC, ADDR + PREFIXLEN, HOST_ID,
+ *     IFINDEX (0 unbinds). ROUTER_ID, KIND, TUNNEL_KEY and PEER_ID are fixed
+ *     at creation (-EINVAL if they differ).
+ * MIDWAY_CMD_PORT_DEL
+ *     ID required, CASCADE optional flag.
+ * MIDWAY_CMD_PORT_GET
+ *   do:   ID required.
+ *   dump: optional ROUTER_ID restricts the dump to that router's ports.
+ *   Replies hold every attribute set on the port plus the read-only OPER_UP:
+ *   1 when the port can carry traffic. An exterior port is up when it is
+ *   admin-up and either bound to a local device that is running with carrier,
+ *   or placed on a remote host; an interior port is up when it and its peer
+ *   are admin-up and both routers are admin-up.
+ * MIDWAY_CMD_PORT_STATE
+ *   Notification only, on "events": a port's OPER_UP changed. Carries the
+ *   whole port, like PORT_GET.
+ *
+ * MIDWAY_CMD_ROUTE_NEW
+ *     ID, ROUTER_ID, DST, DST_LEN, NH_TYPE   required
+ *     SRC, SRC_LEN        optional, together: source prefix
+ *     PORT_ID             required for NH_TYPE port, refused otherwise; must
+ *                         be a port of ROUTER_ID
+ *     GATEWAY             optional for NH_TYPE port (absent: the destination
+ *                         is on the link), refused otherwise
+ *     WEIGHT              optional, 1..65535, default 100
+ *   A prefix with bits set beyond its length is refused; so is a second route
+ *   with the same destination, source, next hop type, port and gateway.
+ *   Routes to one prefix with the same weight form an ECMP group.
+ * MIDWAY_CMD_ROUTE_DEL
+ *     ID required.
+ * MIDWAY_CMD_ROUTE_GET
+ *   do:   ID required.
+ *   dump: optional ROUTER_ID restricts the dump to that router's routes.
+ *   Replies carry the read-only ACTIVE: 1 when the route is used for
+ *   forwarding. A route via a port is kept while the port is down, but is
+ *   inactive.
+ *
+ * MIDWAY_CMD_HOST_NEW, _SET
+ *     ID              required
+ *     NAME            optional
+ *     ADDR            required on NEW: the underlay IPv4 address (tunnel
+ *                     endpoint)
+ *     LOCAL           optional u8 0/1: this is the host we run on. Only one
+ *                     host may be local (-EBUSY otherwise).
+ * MIDWAY_CMD_HOST_DEL
+ *     ID required, CASCADE optional flag.
+ * MIDWAY_CMD_HOST_GET
+ *   do: ID required; dump: no attributes.
+ *
+ * Dumps
+ * -----
+ * A dump may span many messages. It walks the objects in creation order and
+ * keeps its place by an internal index, so objects added or removed while the
+ * dump runs do not make it repeat or skip the others.
+ *
+ * Errors
+ * ------
+ * Every rejection carries an extended ack message and, where one attribute is
+ * at fault, its offset. Nothing is changed by a rejected request. Notable
+ * errors: -EEXIST (the id, or an identical route, exists already; the tunnel
+ * key is taken), -ENOENT (a referenced object does not exist), -EBUSY (the
+ * object is referenced), -ENOSPC (a limit of the instance is reached; see the
+ * module parameters max_routers, max_ports, max_routes, max_hosts), -EPERM.
+ */
+
+#ifndef _UAPI_LINUX_MIDWAY_H
+#define _UAPI_LINUX_MIDWAY_H
+
+#define MIDWAY_GENL_NAME		"midway"
+#define MIDWAY_GENL_VERSION		1
+#define MIDWAY_MCGRP_EVENTS		"events"
+
+#define MIDWAY_UUID_LEN			16
+#define MIDWAY_NAME_MAX			64
+#define MIDWAY_TUNNEL_KEY_MAX		0xffffff
+#define MIDWAY_WEIGHT_DEFAULT		100
+#define MIDWAY_WEIGHT_MAX		65535
+
+enum midway_port_kind {
+	MIDWAY_PORT_KIND_EXTERIOR = 1,
+	MIDWAY_PORT_KIND_INTERIOR,
+};
+
+enum midway_nh_type {
+	MIDWAY_NH_PORT = 1,
+	MIDWAY_NH_BLACKHOLE,
+	MIDWAY_NH_REJECT,
+	MIDWAY_NH_LOCAL,
+};
+
+enum {
+	MIDWAY_A_ROUTER_UNSPEC,
+	MIDWAY_A_ROUTER_ID,		/* binary, 16 bytes */
+	MIDWAY_A_ROUTER_NAME,		/* string */
+	MIDWAY_A_ROUTER_ADMIN_UP,	/* u8 */
+	MIDWAY_A_ROUTER_CASCADE,	/* flag, DEL only */
+	MIDWAY_A_ROUTER_N_PORTS,	/* u32, read-only */
+	MIDWAY_A_ROUTER_N_ROUTES,	/* u32, read-only */
+
+	__MIDWAY_A_ROUTER_MAX,
+	MIDWAY_A_ROUTER_MAX = (__MIDWAY_A_ROUTER_MAX - 1)
+};
+
+enum {
+	MIDWAY_A_PORT_UNSPEC,
+	MIDWAY_A_PORT_ID,		/* binary, 16 bytes */
+	MIDWAY_A_PORT_ROUTER_ID,	/* binary, 16 bytes */
+	MIDWAY_A_PORT_NAME,		/* string */
+	MIDWAY_A_PORT_KIND,		/* u8, enum midway_port_kind */
+	MIDWAY_A_PORT_ADMIN_UP,		/* u8 */
+	MIDWAY_A_PORT_OPER_UP,		/* u8, read-only */
+	MIDWAY_A_PORT_MAC,		/* binary, 6 bytes */
+	MIDWAY_A_PORT_ADDR,		/* be32 */
+	MIDWAY_A_PORT_PREFIXLEN,	/* u8, 0..32 */
+	MIDWAY_A_PORT_TUNNEL_KEY,	/* u32, 1..0xffffff */
+	MIDWAY_A_PORT_PEER_ID,		/* binary, 16 bytes */
+	MIDWAY_A_PORT_HOST_ID,		/* binary, 16 bytes */
+	MIDWAY_A_PORT_IFINDEX,		/* u32 */
+	MIDWAY_A_PORT_CASCADE,		/* flag, DEL only */
+
+	__MIDWAY_A_PORT_MAX,
+	MIDWAY_A_PORT_MAX = (__MIDWAY_A_PORT_MAX - 1)
+};
+
+enum {
+	MIDWAY_A_ROUTE_UNSPEC,
+	MIDWAY_A_ROUTE_ID,		/* binary, 16 bytes */
+	MIDWAY_A_ROUTE_ROUTER_ID,	/* binary, 16 bytes */
+	MIDWAY_A_ROUTE_DST,		/* be32 */
+	MIDWAY_A_ROUTE_DST_LEN,		/* u8, 0..32 */
+	MIDWAY_A_ROUTE_SRC,		/* be32 */
+	MIDWAY_A_ROUTE_SRC_LEN,		/* u8, 0..32 */
+	MIDWAY_A_ROUTE_NH_TYPE,		/* u8, enum midway_nh_type */
+	MIDWAY_A_ROUTE_GATEWAY,		/* be32 */
+	MIDWAY_A_ROUTE_PORT_ID,		/* binary, 16 bytes */
+	MIDWAY_A_ROUTE_WEIGHT,		/* u32, 1..65535 */
+	MIDWAY_A_ROUTE_ACTIVE,		/* u8, read-only */
+
+	__MIDWAY_A_ROUTE_MAX,
+	MIDWAY_A_ROUTE_MAX = (__MIDWAY_A_ROUTE_MAX - 1)
+};
+
+enum {
+	MIDWAY_A_HOST_UNSPEC,
+	MIDWAY_A_HOST_ID,		/* binary, 16 bytes */
+	MIDWAY_A_HOST_NAME,		/* string */
+	MIDWAY_A_HOST_ADDR,		/* be32 */
+	MIDWAY_A_HOST_LOCAL,		/* u8 */
+	MIDWAY_A_HOST_CASCADE,		/* flag, DEL only */
+
+	__MIDWAY_A_HOST_MAX,
+	MIDWAY_A_HOST_MAX = (__MIDWAY_A_HOST_MAX - 1)
+};
+
+enum {
+	MIDWAY_CMD_UNSPEC,
+	MIDWAY_CMD_ROUTER_NEW,
+	MIDWAY_CMD_ROUTER_DEL,
+	MIDWAY_CMD_ROUTER_GET,
+	MIDWAY_CMD_ROUTER_SET,
+	MIDWAY_CMD_PORT_NEW,
+	MIDWAY_CMD_PORT_DEL,
+	MIDWAY_CMD_PORT_GET,
+	MIDWAY_CMD_PORT_SET,
+	MIDWAY_CMD_PORT_STATE,
+	MIDWAY_CMD_ROUTE_NEW,
+	MIDWAY_CMD_ROUTE_DEL,
+	MIDWAY_CMD_ROUTE_GET,
+	MIDWAY_CMD_HOST_NEW,
+	MIDWAY_CMD_HOST_DEL,
+	MIDWAY_CMD_HOST_GET,
+	MIDWAY_CMD_HOST_SET,
+
+	__MIDWAY_CMD_MAX,
+	MIDWAY_CMD_MAX = (__MIDWAY_CMD_MAX - 1)
+};
+
+#endif /* _UAPI_LINUX_MIDWAY_H */
