@@ -117,7 +117,8 @@ int mw_port_insert(struct mw_net *mn, struct mw_port *p, struct mw_port *peer,
 		rcu_assign_pointer(p->peer, peer);
 		rcu_assign_pointer(peer->peer, p);
 	}
-	mw_port_refresh(mn, p);
+	/* The PORT_NEW event carries the first state: no PORT_STATE for it. */
+	p->oper_up = mw_port_compute_oper(p);
 	if (peer)
 		mw_port_refresh(mn, peer);
 	return 0;
