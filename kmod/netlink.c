@@ -64,6 +64,9 @@ static const struct nla_policy mw_port_policy[MIDWAY_A_PORT_MAX + 1] = {
 	[MIDWAY_A_PORT_HOST_ID]		= MW_POLICY_ID,
 	[MIDWAY_A_PORT_IFINDEX]		= { .type = NLA_U32 },
 	[MIDWAY_A_PORT_CASCADE]		= { .type = NLA_FLAG },
+	[MIDWAY_A_PORT_PROXY_ARP]	= MW_POLICY_BOOL,
+	[MIDWAY_A_PORT_STATS]		= MW_POLICY_RO,
+	[MIDWAY_A_PORT_DROPS]		= MW_POLICY_RO,
 };
 
 static const struct nla_policy mw_route_policy[MIDWAY_A_ROUTE_MAX + 1] = {
@@ -147,6 +150,47 @@ static int mw_fill_router(struct sk_buff *skb, const struct mw_router *r)
 	return 0;
 }
 
+static int mw_fill_port_stats(struct sk_buff *skb, const struct mw_port *p)
+{
+	struct mw_port_stats *s;
+	struct nlattr *nest, *drop;
+	int err = -EMSGSIZE;
+	unsigned int i;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	mw_port_stats_sum(p, s);
+
+	nest = nla_nest_start(skb, MIDWAY_A_PORT_STATS);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, MIDWAY_A_STATS_RX_PACKETS, s->rx_packets, MIDWAY_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, MIDWAY_A_STATS_RX_BYTES, s->rx_bytes, MIDWAY_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, MIDWAY_A_STATS_TX_PACKETS, s->tx_packets, MIDWAY_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, MIDWAY_A_STATS_TX_BYTES, s->tx_bytes, MIDWAY_A_STATS_PAD))
+		goto out;
+	nla_nest_end(skb, nest);
+
+	nest = nla_nest_start(skb, MIDWAY_A_PORT_DROPS);
+	if (!nest)
+		goto out;
+	for (i = 0; i < MW_DROP_MAX; i++) {
+		if (!s->drops[i])
+			continue;
+		drop = nla_nest_start(skb, i + 1);
+		if (!drop ||
+		    nla_put_string(skb, MIDWAY_A_DROP_REASON, mw_drop_names[i]) ||
+		    nla_put_u64_64bit(skb, MIDWAY_A_DROP_COUNT, s->drops[i], MIDWAY_A_DROP_PAD))
+			goto out;
+		nla_nest_end(skb, drop);
+	}
+	nla_nest_end(skb, nest);
+	err = 0;
+out:
+	kfree(s);
+	return err;
+}
+
 static int mw_fill_port(struct sk_buff *skb, const struct mw_port *p)
 {
 	const struct net_device *dev;
@@ -159,6 +203,7 @@ static int mw_fill_port(struct sk_buff *skb, const struct mw_port *p)
 	    nla_put_u8(skb, MIDWAY_A_PORT_KIND, p->kind) ||
 	    nla_put_u8(skb, MIDWAY_A_PORT_ADMIN_UP, p->admin_up) ||
 	    nla_put_u8(skb, MIDWAY_A_PORT_OPER_UP, READ_ONCE(p->oper_up)) ||
+	    nla_put_u8(skb, MIDWAY_A_PORT_PROXY_ARP, p->proxy_arp) ||
 	    nla_put(skb, MIDWAY_A_PORT_MAC, ETH_ALEN, p->mac) ||
 	    nla_put_u32(skb, MIDWAY_A_PORT_TUNNEL_KEY, p->tunnel_key))
 		return -EMSGSIZE;
@@ -167,6 +212,8 @@ static int mw_fill_port(struct sk_buff *skb, const struct mw_port *p)
 	     nla_put_u8(skb, MIDWAY_A_PORT_PREFIXLEN, p->prefixlen)))
 		return -EMSGSIZE;
 	if (p->host && mw_put_uuid(skb, MIDWAY_A_PORT_HOST_ID, &p->host->obj.id))
+		return -EMSGSIZE;
+	if (mw_fill_port_stats(skb, p))
 		return -EMSGSIZE;
 
 	/* Peer and device change under RTNL alone (see midway.h). */
@@ -361,7 +408,7 @@ static int mw_nl_router_new(struct sk_buff *skb, struct genl_info *info)
 		mw_notify(mn, MIDWAY_CMD_ROUTER_NEW, r, info);
 	mw_unlock(mn);
 	if (err)
-		kfree(r);
+		mw_router_free(r);
 	return err;
 }
 
@@ -511,6 +558,8 @@ static void mw_port_apply_common(struct mw_port *p, struct nlattr **a)
 		nla_strscpy(p->name, a[MIDWAY_A_PORT_NAME], sizeof(p->name));
 	if (a[MIDWAY_A_PORT_MAC])
 		memcpy(p->mac, nla_data(a[MIDWAY_A_PORT_MAC]), ETH_ALEN);
+	if (a[MIDWAY_A_PORT_PROXY_ARP])
+		WRITE_ONCE(p->proxy_arp, nla_get_u8(a[MIDWAY_A_PORT_PROXY_ARP]));
 	if (a[MIDWAY_A_PORT_ADDR]) {
 		p->addr = nla_get_in_addr(a[MIDWAY_A_PORT_ADDR]);
 		p->prefixlen = nla_get_u8(a[MIDWAY_A_PORT_PREFIXLEN]);
@@ -611,7 +660,7 @@ static int mw_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 
 err:
 	mw_unlock(mn);
-	kfree(p);
+	mw_port_free(p);
 	return err;
 }
 

@@ -72,16 +72,21 @@
  *     HOST_ID               exterior only, optional: where the port lives
  *     IFINDEX               exterior only, optional: the network device the
  *                           port is bound to; only on the local host
+ *     PROXY_ARP             optional u8 0/1, default 0: answer ARP for every
+ *                           address of the port's subnet, not only its own
  * MIDWAY_CMD_PORT_SET
  *     ID required; may change NAME, ADMIN_UP, MAC, ADDR + PREFIXLEN, HOST_ID,
- *     IFINDEX (0 unbinds). ROUTER_ID, KIND, TUNNEL_KEY and PEER_ID are fixed
+ *     IFINDEX (0 unbinds), PROXY_ARP. ROUTER_ID, KIND, TUNNEL_KEY and PEER_ID are fixed
  *     at creation (-EINVAL if they differ).
  * MIDWAY_CMD_PORT_DEL
  *     ID required, CASCADE optional flag.
  * MIDWAY_CMD_PORT_GET
  *   do:   ID required.
  *   dump: optional ROUTER_ID restricts the dump to that router's ports.
- *   Replies hold every attribute set on the port plus the read-only OPER_UP:
+ *   Replies hold every attribute set on the port, the read-only counters
+ *   STATS (nest of MIDWAY_A_STATS_*) and DROPS (a nest holding one
+ *   MIDWAY_A_DROP nest per reason that counted a drop: REASON, a name such
+ *   as "no_route", and COUNT), and the read-only OPER_UP:
  *   1 when the port can carry traffic. An exterior port is up when it is
  *   admin-up and either bound to a local device that is running with carrier,
  *   or placed on a remote host; an interior port is up when it and its peer
@@ -192,9 +197,35 @@ enum {
 	MIDWAY_A_PORT_HOST_ID,		/* binary, 16 bytes */
 	MIDWAY_A_PORT_IFINDEX,		/* u32 */
 	MIDWAY_A_PORT_CASCADE,		/* flag, DEL only */
+	MIDWAY_A_PORT_PROXY_ARP,	/* u8 */
+	MIDWAY_A_PORT_STATS,		/* nest, MIDWAY_A_STATS_*, read-only */
+	MIDWAY_A_PORT_DROPS,		/* nest of MIDWAY_A_DROP nests, read-only */
 
 	__MIDWAY_A_PORT_MAX,
 	MIDWAY_A_PORT_MAX = (__MIDWAY_A_PORT_MAX - 1)
+};
+
+enum {
+	MIDWAY_A_STATS_UNSPEC,
+	MIDWAY_A_STATS_RX_PACKETS,	/* u64 */
+	MIDWAY_A_STATS_RX_BYTES,	/* u64 */
+	MIDWAY_A_STATS_TX_PACKETS,	/* u64 */
+	MIDWAY_A_STATS_TX_BYTES,	/* u64 */
+	MIDWAY_A_STATS_PAD,
+
+	__MIDWAY_A_STATS_MAX,
+	MIDWAY_A_STATS_MAX = (__MIDWAY_A_STATS_MAX - 1)
+};
+
+/* One reason the datapath dropped packets, and how many. */
+enum {
+	MIDWAY_A_DROP_UNSPEC,
+	MIDWAY_A_DROP_REASON,		/* string */
+	MIDWAY_A_DROP_COUNT,		/* u64 */
+	MIDWAY_A_DROP_PAD,
+
+	__MIDWAY_A_DROP_MAX,
+	MIDWAY_A_DROP_MAX = (__MIDWAY_A_DROP_MAX - 1)
 };
 
 enum {
