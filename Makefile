@@ -36,7 +36,7 @@ PREFIX		?= /usr/local
 
 KSRC_FILES	:= Kbuild $(wildcard kmod/*.c kmod/*.h uapi/linux/*.h)
 
-.PHONY: all module modules userspace deps demo check bench install clean lint \
+.PHONY: all module modules userspace deps demo check bench install clean lint dkms-install \
 	module-all
 
 all: module userspace
@@ -91,3 +91,11 @@ lint:
 clean:
 	rm -rf $(BUILD)
 	rm -f kmod/*.o kmod/.*.cmd *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order
+
+# DKMS: install the module's sources where dkms expects them, then build.
+DKMS_VER := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+dkms-install:
+	rm -rf /usr/src/midway-$(DKMS_VER)
+	install -d /usr/src/midway-$(DKMS_VER)
+	cp -r Kbuild kmod uapi dkms.conf /usr/src/midway-$(DKMS_VER)/
+	dkms install midway/$(DKMS_VER)

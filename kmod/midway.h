@@ -175,19 +175,37 @@ static inline void mw_unlock(struct mw_net *mn)
 #define mw_assert_locked(mn)	lockdep_assert_held(&(mn)->lock)
 
 /* Lookups by id; callers hold mn->lock or rcu_read_lock(). */
-#define MW_LOOKUP(type, tbl)						\
-static inline struct mw_##type *					\
-mw_##type##_lookup(struct mw_net *mn, const uuid_t *id)		\
-{									\
-	struct mw_obj *o = mw_table_lookup(&mn->tbl, id);		\
-									\
-	return o ? container_of(o, struct mw_##type, obj) : NULL;	\
+static inline struct mw_router *mw_router_lookup(struct mw_net *mn,
+						 const uuid_t *id)
+{
+	struct mw_obj *o = mw_table_lookup(&mn->routers, id);
+
+	return o ? container_of(o, struct mw_router, obj) : NULL;
 }
-MW_LOOKUP(router, routers)
-MW_LOOKUP(port, ports)
-MW_LOOKUP(route, routes)
-MW_LOOKUP(host, hosts)
-#undef MW_LOOKUP
+
+static inline struct mw_port *mw_port_lookup(struct mw_net *mn,
+					     const uuid_t *id)
+{
+	struct mw_obj *o = mw_table_lookup(&mn->ports, id);
+
+	return o ? container_of(o, struct mw_port, obj) : NULL;
+}
+
+static inline struct mw_route *mw_route_lookup(struct mw_net *mn,
+					       const uuid_t *id)
+{
+	struct mw_obj *o = mw_table_lookup(&mn->routes, id);
+
+	return o ? container_of(o, struct mw_route, obj) : NULL;
+}
+
+static inline struct mw_host *mw_host_lookup(struct mw_net *mn,
+					     const uuid_t *id)
+{
+	struct mw_obj *o = mw_table_lookup(&mn->hosts, id);
+
+	return o ? container_of(o, struct mw_host, obj) : NULL;
+}
 
 /*
  * Object lifecycle. *_alloc() returns an object the caller fills in;

@@ -114,12 +114,13 @@ static bool mw_prefix_ok(__be32 addr, u8 len)
  * (Macros, because extack messages must be string literals.)
  */
 #define mw_check_pair(info, a, b, msg) ({				\
-	struct nlattr **__attrs = (info)->attrs;			\
+	struct genl_info *__info = (info);				\
+	struct nlattr *__a = __info->attrs[a];				\
+	struct nlattr *__b = __info->attrs[b];				\
 	int __err = 0;							\
 									\
-	if (!!__attrs[a] != !!__attrs[b]) {				\
-		NL_SET_ERR_MSG_ATTR((info)->extack,			\
-				    __attrs[a] ?: __attrs[b], msg);	\
+	if (!!__a != !!__b) {						\
+		NL_SET_ERR_MSG_ATTR(__info->extack, __a ?: __b, msg);	\
 		__err = -EINVAL;					\
 	}								\
 	__err;								\
@@ -127,11 +128,12 @@ static bool mw_prefix_ok(__be32 addr, u8 len)
 
 /* Reject attribute @type when present: it cannot change, or does not apply. */
 #define mw_reject_attr(info, type, msg) ({				\
+	struct genl_info *__info = (info);				\
+	struct nlattr *__nla = __info->attrs[type];			\
 	int __err = 0;							\
 									\
-	if ((info)->attrs[type]) {					\
-		NL_SET_ERR_MSG_ATTR((info)->extack,			\
-				    (info)->attrs[type], msg);		\
+	if (__nla) {							\
+		NL_SET_ERR_MSG_ATTR(__info->extack, __nla, msg);	\
 		__err = -EINVAL;					\
 	}								\
 	__err;								\
@@ -1097,6 +1099,7 @@ static int mw_nl_host_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	.cmd = (_cmd), .doit = (_doit), .dumpit = (_dumpit),		\
 	.policy = (_policy), .maxattr = (_maxattr), .flags = (_flags),	\
 }
+
 #define MW_ADMIN	GENL_UNS_ADMIN_PERM
 
 static const struct genl_ops mw_ops[] = {

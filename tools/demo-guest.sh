@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the demo VM (see tools/demo.sh), as root, midway.ko loaded.
+#
+#   host10 (this VM, the gateway node)
+#   +--------------------------- provider router ---------------------------+
+#   | uplink1 198.51.100.2/30  uplink2 198.51.100.6/30  uplink3 198.51.100.10/30 |
+#   +-----|-------------------------|-------------------------|-------------+
+#       eth1                      eth2                      eth3      (veth)
+#         |                         |                         |
+#   upstream namespace: 198.51.100.1   198.51.100.5   198.51.100.9
+set -euo pipefail
+mwctl=build/bin/mwctl
+say() { printf '\n$ %s\n' "$*"; "$@"; }
+
+modprobe veth
+ip netns add upstream
+for i in 1 2 3; do
+	ip link add "eth$i" type veth peer name "up$i" netns upstream
+	ip -n upstream addr add "198.51.100.$((4 * i - 3))/30" dev "up$i"
+	ip -n upstream link set "up$i" up
+	ip link set "eth$i" up
+done
+
+say $mwctl host add name host10 address 192.0.2.10 local
+say $mwctl router add name provider
+for i in 1 2 3; do
+	say $mwctl port add router provider name "uplink$i" exterior \
+		address "198.51.100.$((4 * i - 2))/30" host host10 dev "eth$i"
+done
+for i in 1 2 3; do
+	say $mwctl route add router provider 0.0.0.0/0 \
+		via "198.51.100.$((4 * i - 3))" port "uplink$i" weight 100
+done
+
+say $mwctl router show
+say $mwctl host show
+say $mwctl port show router provider
+say $mwctl route show router provider
+
+echo
+echo "Taking eth2's peer down: uplink2's default route goes inactive."
+say ip -n upstream link set up2 down
+sleep 2	# carrier changes reach the notifier through linkwatch
+say $mwctl port show uplink2
+say $mwctl route show router provider

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mwctl host: add, set, del, show.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mwctl.h"
+
+void host_usage(void)
+{
+	fputs("Usage: mwctl host add name NAME address A.B.C.D [id UUID] [local]\n"
+	      "       mwctl host set HOST [name NAME] [address A.B.C.D]\n"
+	      "                      [local|remote]\n"
+	      "       mwctl host del HOST [cascade]\n"
+	      "       mwctl [-j] [-p] host show [HOST]\n"
+	      "HOST := { NAME | UUID }\n", stdout);
+}
+
+int host_parse(struct nlmsghdr *nlh, struct mw_host *h)
+{
+	struct nlattr *tb[MIDWAY_A_HOST_MAX + 1];
+
+	memset(h, 0, sizeof(*h));
+	if (mwnl_parse(nlh, tb, MIDWAY_A_HOST_MAX) ||
+	    !mwnl_get_uuid(tb[MIDWAY_A_HOST_ID], &h->id))
+		return -EPROTO;
+	get_str(tb[MIDWAY_A_HOST_NAME], h->name, sizeof(h->name));
+	h->addr = get_u32(tb[MIDWAY_A_HOST_ADDR], 0);
+	h->local = get_u8(tb[MIDWAY_A_HOST_LOCAL], 0);
+	return 0;
+}
+
+static int collect(struct nlmsghdr *nlh, void *arg)
+{
+	struct mw_host h;
+
+	if (!host_parse(nlh, &h))
+		*(struct mw_host *)vec_push(arg) = h;
+	return 0;
+}
+
+int host_dump(struct vec *hosts)
+{
+	return mwnl_request(nl(), new_msg(MIDWAY_CMD_HOST_GET, NLM_F_DUMP),
+			    collect, hosts);
+}
+
+/*
+ * show:  host NAME id UUID address A.B.C.D [local]
+ * event: host EVENT NAME UUID address A.B.C.D [local]
+ */
+void host_print(const struct mw_host *h, const char *event)
+{
+	char id[MWNL_UUID_STRLEN], addr[MWNL_PREFIX_STRLEN];
+
+	mwnl_uuid_fmt(&h->id, id);
+	out_obj_begin();
+	out_text("host");
+	if (event) {
+		out_str("object", NULL, "host");
+		out_str("event", "%s", event);
+	}
+	out_str("name", NULL, h->name);
+	out_text("%s", h->name[0] ? h->name : id);
+	out_str("id", event ? "%s" : "id %s", id);
+	out_str("address", "address %s", mwnl_addr_fmt(h->addr, addr));
+	out_bool("local", "local", NULL, h->local);
+	out_obj_end();
+}
+
+static int host_add(struct cmdline *c)
+{
+	struct mwnl_uuid given, id;
+	const char *name = NULL, *arg, *v;
+	bool have_id = false, has_addr = false, local = false;
+	struct nl_msg *msg;
+	uint32_t addr;
+
+	while ((arg = cl_next(c))) {
+		if (is(arg, "name")) {
+			v = cl_value(c, arg);
+			if (!v || parse_name(v, &name))
+				return -1;
+		} else if (is(arg, "address")) {
+			v = cl_value(c, arg);
+			if (!v || parse_addr(arg, v, &addr))
+				return -1;
+			has_addr = true;
+		} else if (is(arg, "id")) {
+			v = cl_value(c, arg);
+			if (!v || parse_uuid(arg, v, &given))
+				return -1;
+			have_id = true;
+		} else if (is(arg, "local") || is(arg, "remote")) {
+			local = is(arg, "local");
+		} else {
+			return bad_arg(c, arg);
+		}
+	}
+	if (!name)
+		return fail("host add needs \"name NAME\"");
+	if (!has_addr)
+		return fail("host add needs \"address A.B.C.D\"");
+	if (new_id(have_id ? &given : NULL, &id))
+		return -1;
+
+	msg = new_msg(MIDWAY_CMD_HOST_NEW, 0);
+	put_uuid(msg, MIDWAY_A_HOST_ID, &id);
+	put_str(msg, MIDWAY_A_HOST_NAME, name);
+	put_u32(msg, MIDWAY_A_HOST_ADDR, addr);
+	if (local)
+		put_u8(msg, MIDWAY_A_HOST_LOCAL, 1);
+	return request(msg, NULL, NULL);
+}
+
+static int host_set(struct cmdline *c)
+{
+	const char *which = cl_next(c), *name = NULL, *arg, *v;
+	bool has_addr = false;
+	struct mwnl_uuid id;
+	struct nl_msg *msg;
+	uint32_t addr = 0;
+	int local = -1;
+
+	if (!which)
+		return fail("host set needs HOST");
+	while ((arg = cl_next(c))) {
+		if (is(arg, "name")) {
+			v = cl_value(c, arg);
+			if (!v || parse_name(v, &name))
+				return -1;
+		} else if (is(arg, "address")) {
+			v = cl_value(c, arg);
+			if (!v || parse_addr(arg, v, &addr))
+				return -1;
+			has_addr = true;
+		} else if (is(arg, "local") || is(arg, "remote")) {
+			local = is(arg, "local");
+		} else {
+			return bad_arg(c, arg);
+		}
+	}
+	if (resolve(MW_HOST, which, NULL, &id))
+		return -1;
+
+	msg = new_msg(MIDWAY_CMD_HOST_SET, 0);
+	put_uuid(msg, MIDWAY_A_HOST_ID, &id);
+	if (name)
+		put_str(msg, MIDWAY_A_HOST_NAME, name);
+	if (has_addr)
+		put_u32(msg, MIDWAY_A_HOST_ADDR, addr);
+	if (local >= 0)
+		put_u8(msg, MIDWAY_A_HOST_LOCAL, local);
+	return request(msg, NULL, NULL);
+}
+
+static int host_del(struct cmdline *c)
+{
+	const char *which = cl_next(c), *arg;
+	bool cascade = false;
+	struct mwnl_uuid id;
+	struct nl_msg *msg;
+
+	if (!which)
+		return fail("host del needs HOST");
+	while ((arg = cl_next(c))) {
+		if (is(arg, "cascade"))
+			cascade = true;
+		else
+			return bad_arg(c, arg);
+	}
+	if (resolve(MW_HOST, which, NULL, &id))
+		return -1;
+
+	msg = new_msg(MIDWAY_CMD_HOST_DEL, 0);
+	put_uuid(msg, MIDWAY_A_HOST_ID, &id);
+	if (cascade)
+		put_flag(msg, MIDWAY_A_HOST_CASCADE);
+	return request(msg, NULL, NULL);
+}
+
+static int host_show(struct cmdline *c)
+{
+	const char *which = cl_next(c), *arg;
+	struct vec v = VEC(struct mw_host);
+	size_t i, shown = 0;
+
+	arg = cl_next(c);
+	if (arg)
+		return bad_arg(c, arg);
+	if (host_dump(&v))
+		return fail_nl(nl());
+
+	for (i = 0; i < v.n; i++) {
+		struct mw_host *h = vec_at(&v, struct mw_host, i);
+
+		if (!which || names_match(which, &h->id, h->name))
+			shown++;
+	}
+	if (which && !shown) {
+		vec_free(&v);
+		return fail("no host \"%s\"", which);
+	}
+
+	out_list_begin();
+	for (i = 0; i < v.n; i++) {
+		struct mw_host *h = vec_at(&v, struct mw_host, i);
+
+		if (!which || names_match(which, &h->id, h->name))
+			host_print(h, NULL);
+	}
+	out_list_end();
+	vec_free(&v);
+	return 0;
+}
+
+int do_host(struct cmdline *c)
+{
+	const char *cmd = cl_next(c);
+
+	if (!cmd || is(cmd, "show") || is(cmd, "list") || is(cmd, "ls"))
+		return host_show(c);
+	if (is(cmd, "add"))
+		return host_add(c);
+	if (is(cmd, "set"))
+		return host_set(c);
+	if (is(cmd, "del") || is(cmd, "delete"))
+		return host_del(c);
+	if (is(cmd, "help")) {
+		host_usage();
+		return 0;
+	}
+	return bad_cmd(c, cmd);
+}

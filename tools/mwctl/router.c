@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mwctl router: add, set, del, show.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mwctl.h"
+
+void router_usage(void)
+{
+	fputs("Usage: mwctl router add name NAME [id UUID] [down]\n"
+	      "       mwctl router set ROUTER [name NAME] [up|down]\n"
+	      "       mwctl router del ROUTER [cascade]\n"
+	      "       mwctl [-j] [-p] router show [ROUTER]\n"
+	      "ROUTER := { NAME | UUID }\n", stdout);
+}
+
+int router_parse(struct nlmsghdr *nlh, struct mw_router *r)
+{
+	struct nlattr *tb[MIDWAY_A_ROUTER_MAX + 1];
+
+	memset(r, 0, sizeof(*r));
+	if (mwnl_parse(nlh, tb, MIDWAY_A_ROUTER_MAX) ||
+	    !mwnl_get_uuid(tb[MIDWAY_A_ROUTER_ID], &r->id))
+		return -EPROTO;
+	get_str(tb[MIDWAY_A_ROUTER_NAME], r->name, sizeof(r->name));
+	r->admin_up = get_u8(tb[MIDWAY_A_ROUTER_ADMIN_UP], 0);
+	r->n_ports = get_u32(tb[MIDWAY_A_ROUTER_N_PORTS], 0);
+	r->n_routes = get_u32(tb[MIDWAY_A_ROUTER_N_ROUTES], 0);
+	return 0;
+}
+
+static int collect(struct nlmsghdr *nlh, void *arg)
+{
+	struct mw_router r;
+
+	if (!router_parse(nlh, &r))
+		*(struct mw_router *)vec_push(arg) = r;
+	return 0;
+}
+
+int router_dump(struct vec *routers)
+{
+	return mwnl_request(nl(), new_msg(MIDWAY_CMD_ROUTER_GET, NLM_F_DUMP),
+			    collect, routers);
+}
+
+/*
+ * show:  router NAME id UUID up|down ports N routes N
+ * event: router EVENT NAME UUID up|down ports N routes N
+ */
+void router_print(const struct mw_router *r, const char *event)
+{
+	char id[MWNL_UUID_STRLEN];
+
+	mwnl_uuid_fmt(&r->id, id);
+	out_obj_begin();
+	out_text("router");
+	if (event) {
+		out_str("object", NULL, "router");
+		out_str("event", "%s", event);
+	}
+	out_str("name", NULL, r->name);
+	out_text("%s", r->name[0] ? r->name : id);
+	out_str("id", event ? "%s" : "id %s", id);
+	out_bool("admin_up", "up", "down", r->admin_up);
+	out_uint("ports", "ports %lu", r->n_ports);
+	out_uint("routes", "routes %lu", r->n_routes);
+	out_obj_end();
+}
+
+static int router_add(struct cmdline *c)
+{
+	struct mwnl_uuid given, id;
+	const char *name = NULL, *arg;
+	bool have_id = false, up = true;
+	struct nl_msg *msg;
+
+	while ((arg = cl_next(c))) {
+		if (is(arg, "name")) {
+			arg = cl_value(c, "name");
+			if (!arg || parse_name(arg, &name))
+				return -1;
+		} else if (is(arg, "id")) {
+			arg = cl_value(c, "id");
+			if (!arg || parse_uuid("id", arg, &given))
+				return -1;
+			have_id = true;
+		} else if (is(arg, "up") || is(arg, "down")) {
+			up = is(arg, "up");
+		} else {
+			return bad_arg(c, arg);
+		}
+	}
+	if (!name)
+		return fail("router add needs \"name NAME\"");
+	if (new_id(have_id ? &given : NULL, &id))
+		return -1;
+
+	msg = new_msg(MIDWAY_CMD_ROUTER_NEW, 0);
+	put_uuid(msg, MIDWAY_A_ROUTER_ID, &id);
+	put_str(msg, MIDWAY_A_ROUTER_NAME, name);
+	put_u8(msg, MIDWAY_A_ROUTER_ADMIN_UP, up);
+	return request(msg, NULL, NULL);
+}
+
+static int router_set(struct cmdline *c)
+{
+	const char *which = cl_next(c), *name = NULL, *arg;
+	struct mwnl_uuid id;
+	struct nl_msg *msg;
+	int up = -1;
+
+	if (!which)
+		return fail("router set needs ROUTER");
+	while ((arg = cl_next(c))) {
+		if (is(arg, "name")) {
+			arg = cl_value(c, "name");
+			if (!arg || parse_name(arg, &name))
+				return -1;
+		} else if (is(arg, "up") || is(arg, "down")) {
+			up = is(arg, "up");
+		} else {
+			return bad_arg(c, arg);
+		}
+	}
+	if (resolve(MW_ROUTER, which, NULL, &id))
+		return -1;
+
+	msg = new_msg(MIDWAY_CMD_ROUTER_SET, 0);
+	put_uuid(msg, MIDWAY_A_ROUTER_ID, &id);
+	if (name)
+		put_str(msg, MIDWAY_A_ROUTER_NAME, name);
+	if (up >= 0)
+		put_u8(msg, MIDWAY_A_ROUTER_ADMIN_UP, up);
+	return request(msg, NULL, NULL);
+}
+
+static int router_del(struct cmdline *c)
+{
+	const char *which = cl_next(c), *arg;
+	bool cascade = false;
+	struct mwnl_uuid id;
+	struct nl_msg *msg;
+
+	if (!which)
+		return fail("router del needs ROUTER");
+	while ((arg = cl_next(c))) {
+		if (is(arg, "cascade"))
+			cascade = true;
+		else
+			return bad_arg(c, arg);
+	}
+	if (resolve(MW_ROUTER, which, NULL, &id))
+		return -1;
+
+	msg = new_msg(MIDWAY_CMD_ROUTER_DEL, 0);
+	put_uuid(msg, MIDWAY_A_ROUTER_ID, &id);
+	if (cascade)
+		put_flag(msg, MIDWAY_A_ROUTER_CASCADE);
+	return request(msg, NULL, NULL);
+}
+
+static int router_show(struct cmdline *c)
+{
+	const char *which = cl_next(c), *arg;
+	struct vec v = VEC(struct mw_router);
+	size_t i, shown = 0;
+
+	arg = cl_next(c);
+	if (arg)
+		return bad_arg(c, arg);
+	if (router_dump(&v))
+		return fail_nl(nl());
+
+	for (i = 0; i < v.n; i++) {
+		struct mw_router *r = vec_at(&v, struct mw_router, i);
+
+		if (!which || names_match(which, &r->id, r->name))
+			shown++;
+	}
+	if (which && !shown) {
+		vec_free(&v);
+		return fail("no router \"%s\"", which);
+	}
+
+	out_list_begin();
+	for (i = 0; i < v.n; i++) {
+		struct mw_router *r = vec_at(&v, struct mw_router, i);
+
+		if (!which || names_match(which, &r->id, r->name))
+			router_print(r, NULL);
+	}
+	out_list_end();
+	vec_free(&v);
+	return 0;
+}
+
+int do_router(struct cmdline *c)
+{
+	const char *cmd = cl_next(c);
+
+	if (!cmd || is(cmd, "show") || is(cmd, "list") || is(cmd, "ls"))
+		return router_show(c);
+	if (is(cmd, "add"))
+		return router_add(c);
+	if (is(cmd, "set"))
+		return router_set(c);
+	if (is(cmd, "del") || is(cmd, "delete"))
+		return router_del(c);
+	if (is(cmd, "help")) {
+		router_usage();
+		return 0;
+	}
+	return bad_cmd(c, cmd);
+}

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tools: mwctl, the debugging command line (tools/mwctl/). Included by the top
+# Makefile after userspace/userspace.mk, which provides libmidway.a and the
+# rule for objects.
+
+CJSON_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
+CJSON_LIBS	= $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
+
+MWCTL		:= $(BUILD)/bin/mwctl
+MWCTL_SRCS	:= $(sort $(wildcard $(ROOT)/tools/mwctl/*.c))
+MWCTL_OBJS	:= $(MWCTL_SRCS:$(ROOT)/%.c=$(BUILD)/obj/%.o)
+
+USERSPACE_CFLAGS_tools_mwctl = $(CJSON_CFLAGS)
+
+userspace: $(MWCTL)
+
+$(MWCTL): $(MWCTL_OBJS) $(LIBMIDWAY)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MWCTL_OBJS) $(LIBMIDWAY) \
+		$(NL_LIBS) $(CJSON_LIBS)
+
+-include $(MWCTL_OBJS:.o=.d)
