@@ -10,6 +10,11 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
+/* 6.4 moved the GSO helpers (skb_gso_validate_network_len) to net/gso.h. */
+#if __has_include(<net/gso.h>)
+#include <net/gso.h>
+#endif
+
 /* 6.2 turned the dump's parsed attributes into a struct genl_info. */
 static inline struct nlattr **mw_dump_attrs(struct netlink_callback *cb)
 {

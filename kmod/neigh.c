@@ -15,6 +15,7 @@
  * entry's MAC never changes in place: a new MAC replaces the entry.
  */
 #include <linux/etherdevice.h>
+#include <linux/inetdevice.h>
 #include <linux/jhash.h>
 #include <linux/slab.h>
 #include <net/arp.h>

@@ -22,6 +22,7 @@
 #include <linux/jhash.h>
 #include <net/ip.h>
 
+#include "compat.h"
 #include "fib.h"
 #include "midway.h"
 #include "pipeline.h"
@@ -101,14 +102,15 @@ u32 mw_flow_hash(__be32 saddr, __be32 daddr, u8 proto, __be16 sport,
 
 static u32 mw_skb_flow_hash(const struct sk_buff *skb, const struct iphdr *iph)
 {
-	__be16 ports[2] = {};
+	const __be16 *ports = NULL;
+	__be16 buf[2];
 
 	if ((iph->protocol == IPPROTO_TCP || iph->protocol == IPPROTO_UDP) &&
 	    !ip_is_fragment(iph))
-		skb_header_pointer(skb, skb_network_offset(skb) + iph->ihl * 4,
-				   sizeof(ports), ports);
-	return mw_flow_hash(iph->saddr, iph->daddr, iph->protocol, ports[0],
-			    ports[1]);
+		ports = skb_header_pointer(skb, skb_network_offset(skb) +
+					   iph->ihl * 4, sizeof(buf), buf);
+	return mw_flow_hash(iph->saddr, iph->daddr, iph->protocol,
+			    ports ? ports[0] : 0, ports ? ports[1] : 0);
 }
 
 struct mw_route *mw_route_select(struct mw_router *r, __be32 saddr,

@@ -24,6 +24,7 @@ fail=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 nok() { n=$((n + 1)); fail=1; echo "not ok $n - $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
+quiet() { "$@" >/dev/null 2>&1; }
 va() { ip netns exec va "$@"; }
 vb() { ip netns exec vb "$@"; }
 
@@ -62,8 +63,8 @@ $mw route add router tenantA 10.9.0.0/16 blackhole
 $mw route add router tenantA 10.8.0.0/16 reject
 set +e
 
-check "ping the tenant router's own port" va ping -c 2 -W 2 -q 10.1.0.1
-check "ping from tenant A to tenant B" va ping -c 3 -W 2 -q 10.2.0.2
+check "ping the tenant router's own port" quiet va ping -c 2 -W 2 10.1.0.1
+check "ping from tenant A to tenant B" quiet va ping -c 3 -W 2 10.2.0.2
 out=$(va ping -c 1 -W 2 10.2.0.2)
 check "three routers decrement the TTL (64 -> 61)" grep -q "ttl=61" <<<"$out"
 
@@ -105,16 +106,22 @@ open("/tmp/recv.sha", "w").write(h.hexdigest())
 srv=$!
 sleep 1
 sent=$(va /usr/bin/python3 -c '
-import socket, hashlib, os
+import socket, hashlib, os, time
 d = os.urandom(4 << 20)
-c = socket.create_connection(("10.2.0.2", 5001), timeout=20)
+for i in range(40):
+    try:
+        c = socket.create_connection(("10.2.0.2", 5001), timeout=20)
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.5)
 c.sendall(d); c.close(); print(hashlib.sha256(d).hexdigest())
 ')
 wait $srv
-check "TCP transfer of 4 MB arrives intact" test "$sent" = "$(cat /tmp/recv.sha 2>/dev/null)"
+recv=$(cat /tmp/recv.sha 2>/dev/null)
+check "TCP transfer of 4 MB arrives intact" test -n "$sent" -a "$sent" = "$recv"
 vb iperf3 -s -1 -D -I /tmp/iperf3.pid >/dev/null 2>&1
 sleep 1
-check "iperf3 TCP through three routers" va iperf3 -c 10.2.0.2 -t 2 >/dev/null
+check "iperf3 TCP through three routers" quiet va iperf3 -c 10.2.0.2 -t 2
 
 # Fragmentation: tapb's MTU lowered; DF packets get frag-needed.
 ip link set tapb mtu 1000
@@ -123,7 +130,7 @@ out=$(va ping -c 1 -W 2 -M do -s 1200 10.2.0.2)
 check "DF packet over the egress MTU gets fragmentation needed" \
 	grep -q "From 10.2.0.1.*mtu = 1000\|Frag needed.*mtu = 1000" <<<"$out"
 check "packet without DF over the MTU is fragmented and answered" \
-	va ping -c 1 -W 2 -M dont -s 1200 -q 10.2.0.2
+	quiet va ping -c 1 -W 2 -M dont -s 1200 10.2.0.2
 
 # Admin down on the peer interior port: its routes go inactive.
 $mw port set p-b down
@@ -131,7 +138,7 @@ out=$(va ping -c 1 -W 1 10.2.0.2)
 check "a route via a down interior port is not used" \
 	grep -q "Destination Net Unreachable\|0 received" <<<"$out"
 $mw port set p-b up
-check "and is used again when the port comes back" va ping -c 1 -W 2 -q 10.2.0.2
+check "and is used again when the port comes back" quiet va ping -c 1 -W 2 10.2.0.2
 
 echo "1..$n"
 exit $fail
