@@ -12,12 +12,13 @@
 
 struct mw_port;
 
-enum mw_neigh_state {
-	MW_NEIGH_INCOMPLETE = 1,	/* asked, no answer yet; packets wait */
-	MW_NEIGH_REACHABLE,		/* answered recently */
-	MW_NEIGH_STALE,			/* not confirmed for a while; probing */
-	MW_NEIGH_STATIC,		/* set through netlink; never ages */
-};
+#include <linux/midway.h>
+
+/* The states of enum midway_neigh_state. */
+#define MW_NEIGH_INCOMPLETE	MIDWAY_NEIGH_INCOMPLETE	/* packets wait */
+#define MW_NEIGH_REACHABLE	MIDWAY_NEIGH_REACHABLE
+#define MW_NEIGH_STALE		MIDWAY_NEIGH_STALE	/* being probed */
+#define MW_NEIGH_STATIC		MIDWAY_NEIGH_STATIC
 
 #define MW_NEIGH_BUCKETS	64
 #define MW_NEIGH_MAX		1024	/* entries per port */
@@ -29,7 +30,7 @@ struct mw_neigh {
 	struct hlist_node node;		/* RCU */
 	__be32 ip;
 	u8 mac[ETH_ALEN];		/* fixed: a new MAC is a new entry */
-	u8 state;			/* enum mw_neigh_state */
+	u8 state;			/* enum midway_neigh_state */
 	u8 probes;
 	unsigned long confirmed;	/* jiffies */
 	unsigned long probed;		/* jiffies of the last request */

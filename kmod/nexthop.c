@@ -40,23 +40,44 @@ static int mw_member_index(const struct mw_nhgroup *g,
 
 /*
  * Give each bucket a member, every member its fair share (the first
- * BUCKETS % n members one more). Buckets keep the member they had in @old
- * while it is still a member and under its share.
+ * BUCKETS % n members one more). A bucket's "home" member is the one it has
+ * when the group is built afresh: bucket b belongs to member b % n.
+ *
+ * When members only left since the previous table @old, a bucket stays
+ * with its member if that is its home (pass 1), or else while the member is
+ * under its share (pass 2); the rest go home if there is room, else to any
+ * member under its share (pass 3): a member that leaves takes only its own
+ * flows with it. When a member joins, every bucket goes home: the layout is
+ * the fresh one again, so after a member comes back the spread is exactly
+ * what it was before it left.
  */
 static void mw_nhgroup_fill(struct mw_nhgroup *g, const struct mw_nhgroup *old)
 {
 	u16 quota[MW_ECMP_MAX], count[MW_ECMP_MAX] = {};
 	DECLARE_BITMAP(taken, MW_ECMP_BUCKETS);
 	unsigned int n = g->n_members, b, m;
+	int owner[MW_ECMP_BUCKETS];
 
 	bitmap_zero(taken, MW_ECMP_BUCKETS);
 	for (m = 0; m < n; m++)
 		quota[m] = MW_ECMP_BUCKETS / n + (m < MW_ECMP_BUCKETS % n);
+	for (m = 0; old && m < n; m++)
+		if (mw_member_index(old, g->members[m]) < 0)
+			old = NULL;	/* a member joined */
+	for (b = 0; b < MW_ECMP_BUCKETS; b++)
+		owner[b] = old ? mw_member_index(g, old->members[old->buckets[b]]) : -1;
 
-	for (b = 0; old && b < MW_ECMP_BUCKETS; b++) {
-		int i = mw_member_index(g, old->members[old->buckets[b]]);
+	for (b = 0; b < MW_ECMP_BUCKETS; b++) {
+		if (owner[b] == b % n) {
+			g->buckets[b] = owner[b];
+			count[owner[b]]++;
+			__set_bit(b, taken);
+		}
+	}
+	for (b = 0; b < MW_ECMP_BUCKETS; b++) {
+		int i = owner[b];
 
-		if (i >= 0 && count[i] < quota[i]) {
+		if (!test_bit(b, taken) && i >= 0 && count[i] < quota[i]) {
 			g->buckets[b] = i;
 			count[i]++;
 			__set_bit(b, taken);
@@ -66,6 +87,11 @@ static void mw_nhgroup_fill(struct mw_nhgroup *g, const struct mw_nhgroup *old)
 	for (b = 0; b < MW_ECMP_BUCKETS; b++) {
 		if (test_bit(b, taken))
 			continue;
+		if (count[b % n] < quota[b % n]) {
+			g->buckets[b] = b % n;
+			count[b % n]++;
+			continue;
+		}
 		while (count[m] >= quota[m])
 			m++;
 		g->buckets[b] = m;

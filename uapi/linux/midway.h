@@ -127,6 +127,23 @@
  * MIDWAY_CMD_HOST_GET
  *   do: ID required; dump: no attributes.
  *
+ * MIDWAY_CMD_NEIGH_NEW
+ *     PORT_ID, ADDR, MAC   required: a static entry in the neighbour table of
+ *                          an exterior port (replaces a learnt one)
+ * MIDWAY_CMD_NEIGH_DEL
+ *     PORT_ID, ADDR        required: forget an entry, static or learnt
+ * MIDWAY_CMD_NEIGH_GET
+ *   dump: PORT_ID required; one message per entry, with PORT_ID, ADDR, STATE
+ *   and, unless INCOMPLETE, MAC.
+ *
+ * MIDWAY_CMD_ROUTE_LOOKUP
+ *   Which route a packet would take in one router (do only, open to all):
+ *     ROUTER_ID, DST      required; DST is the packet's destination address
+ *     SRC                 optional, the source address (default 0.0.0.0)
+ *     PROTO, SPORT, DPORT optional: the flow, for the ECMP choice
+ *   The reply is the chosen route, as ROUTE_GET gives it; -ENETUNREACH when
+ *   no active route matches.
+ *
  * Dumps
  * -----
  * A dump may span many messages. It walks the objects in creation order and
@@ -241,6 +258,9 @@ enum {
 	MIDWAY_A_ROUTE_PORT_ID,		/* binary, 16 bytes */
 	MIDWAY_A_ROUTE_WEIGHT,		/* u32, 1..65535 */
 	MIDWAY_A_ROUTE_ACTIVE,		/* u8, read-only */
+	MIDWAY_A_ROUTE_PROTO,		/* u8, ROUTE_LOOKUP only */
+	MIDWAY_A_ROUTE_SPORT,		/* u16, ROUTE_LOOKUP only */
+	MIDWAY_A_ROUTE_DPORT,		/* u16, ROUTE_LOOKUP only */
 
 	__MIDWAY_A_ROUTE_MAX,
 	MIDWAY_A_ROUTE_MAX = (__MIDWAY_A_ROUTE_MAX - 1)
@@ -256,6 +276,24 @@ enum {
 
 	__MIDWAY_A_HOST_MAX,
 	MIDWAY_A_HOST_MAX = (__MIDWAY_A_HOST_MAX - 1)
+};
+
+enum midway_neigh_state {
+	MIDWAY_NEIGH_INCOMPLETE = 1,	/* asked, no answer yet */
+	MIDWAY_NEIGH_REACHABLE,		/* answered recently */
+	MIDWAY_NEIGH_STALE,		/* not confirmed for a while: probing */
+	MIDWAY_NEIGH_STATIC,		/* set through netlink, never ages */
+};
+
+enum {
+	MIDWAY_A_NEIGH_UNSPEC,
+	MIDWAY_A_NEIGH_PORT_ID,		/* binary, 16 bytes */
+	MIDWAY_A_NEIGH_ADDR,		/* be32 */
+	MIDWAY_A_NEIGH_MAC,		/* binary, 6 bytes */
+	MIDWAY_A_NEIGH_STATE,		/* u8, enum midway_neigh_state, read-only */
+
+	__MIDWAY_A_NEIGH_MAX,
+	MIDWAY_A_NEIGH_MAX = (__MIDWAY_A_NEIGH_MAX - 1)
 };
 
 enum {
@@ -276,6 +314,10 @@ enum {
 	MIDWAY_CMD_HOST_DEL,
 	MIDWAY_CMD_HOST_GET,
 	MIDWAY_CMD_HOST_SET,
+	MIDWAY_CMD_NEIGH_NEW,
+	MIDWAY_CMD_NEIGH_DEL,
+	MIDWAY_CMD_NEIGH_GET,
+	MIDWAY_CMD_ROUTE_LOOKUP,
 
 	__MIDWAY_CMD_MAX,
 	MIDWAY_CMD_MAX = (__MIDWAY_CMD_MAX - 1)
