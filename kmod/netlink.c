@@ -415,7 +415,13 @@ static int mw_nl_router_new(struct sk_buff *skb, struct genl_info *info)
 		r->admin_up = nla_get_u8(a[MIDWAY_A_ROUTER_ADMIN_UP]);
 
 	mw_lock(mn);
-	err = mw_router_insert(mn, r, info->extack);
+	if (mw_router_lookup(mn, &r->obj.id)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[MIDWAY_A_ROUTER_ID],
+				    "a router with this id exists");
+		err = -EEXIST;
+	} else {
+		err = mw_router_insert(mn, r, info->extack);
+	}
 	if (!err)
 		mw_notify(mn, MIDWAY_CMD_ROUTER_NEW, r, info);
 	mw_unlock(mn);
@@ -1199,6 +1205,11 @@ static int mw_nl_host_new(struct sk_buff *skb, struct genl_info *info)
 
 	mw_lock(mn);
 	err = mw_host_check_local(mn, info, NULL);
+	if (!err && mw_host_lookup(mn, &h->obj.id)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[MIDWAY_A_HOST_ID],
+				    "a host with this id exists");
+		err = -EEXIST;
+	}
 	if (!err)
 		err = mw_host_insert(mn, h, info->extack);
 	if (!err)

@@ -122,6 +122,7 @@ deb=$(printf '%s\n' "${debs[@]}" | sort -V | tail -n 1)
 
 say "extracting ${SRC_PATTERNS[*]} from $(basename "$deb") into $SRC_DIR"
 tmp=$(mktemp -d "$BUILD_DIR/.linux-src.XXXXXX")
+chmod 755 "$tmp"	# mktemp makes it 0700; unprivileged tests read it
 trap 'rm -rf "$tmp"' EXIT
 patterns=()
 for p in "${SRC_PATTERNS[@]}"; do patterns+=("$SRC_PKG/$p"); done
