@@ -84,7 +84,8 @@
  *   do:   ID required.
  *   dump: optional ROUTER_ID restricts the dump to that router's ports.
  *   Replies hold every attribute set on the port, the read-only counters
- *   STATS (nest of MIDWAY_A_STATS_*) and DROPS (a nest holding one
+ *   STATS (nest of MIDWAY_A_STATS_*; an exterior port counts Ethernet frames,
+ *   an interior port IP packets) and DROPS (a nest holding one
  *   MIDWAY_A_DROP nest per reason that counted a drop: REASON, a name such
  *   as "no_route", and COUNT), and the read-only OPER_UP:
  *   1 when the port can carry traffic. An exterior port is up when it is
@@ -135,6 +136,8 @@
  * MIDWAY_CMD_NEIGH_GET
  *   dump: PORT_ID required; one message per entry, with PORT_ID, ADDR, STATE
  *   and, unless INCOMPLETE, MAC.
+ *   Neighbour entries are datapath state: their changes, learnt or through
+ *   NEIGH_NEW/DEL, are not sent on "events".
  *
  * MIDWAY_CMD_ROUTE_LOOKUP
  *   Which route a packet would take in one router (do only, open to all):
