@@ -25,16 +25,19 @@ static struct mw_port *mw_device_port(struct net_device *dev)
 	return rtnl_dereference(dev->rx_handler_data);
 }
 
-/* Bind @p to @dev, replacing a previous binding only once @dev is taken. */
-int mw_device_bind(struct mw_port *p, struct net_device *dev,
-		   struct netlink_ext_ack *extack)
+/* Whether @dev can be bound to @p (it may be already). */
+int mw_device_check(struct mw_port *p, struct net_device *dev,
+		    struct netlink_ext_ack *extack)
 {
-	struct net_device *old = rtnl_dereference(p->dev);
-	int err;
+	struct mw_port *bound = mw_device_port(dev);
 
 	ASSERT_RTNL();
-	if (old == dev)
+	if (bound == p)
 		return 0;
+	if (bound) {
+		NL_SET_ERR_MSG(extack, "device is bound to another port");
+		return -EBUSY;
+	}
 	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN ||
 	    (dev->flags & IFF_LOOPBACK)) {
 		NL_SET_ERR_MSG(extack, "device is not an Ethernet device");
@@ -45,6 +48,22 @@ int mw_device_bind(struct mw_port *p, struct net_device *dev,
 		NL_SET_ERR_MSG(extack, "device is in use (bridge, bond, or another rx handler)");
 		return -EBUSY;
 	}
+	return 0;
+}
+
+/* Bind @p to @dev, replacing a previous binding only once @dev is taken. */
+int mw_device_bind(struct mw_port *p, struct net_device *dev,
+		   struct netlink_ext_ack *extack)
+{
+	struct net_device *old = rtnl_dereference(p->dev);
+	int err;
+
+	ASSERT_RTNL();
+	if (old == dev)
+		return 0;
+	err = mw_device_check(p, dev, extack);
+	if (err)
+		return err;
 
 	err = netdev_rx_handler_register(dev, mw_port_rx, p);
 	if (err) {

@@ -260,6 +260,8 @@ void mw_host_destroy(struct mw_net *mn, struct mw_host *h,
 /* device.c: ports bound to network devices. */
 int mw_device_init(void);
 void mw_device_exit(void);
+int mw_device_check(struct mw_port *p, struct net_device *dev,
+		    struct netlink_ext_ack *extack);
 int mw_device_bind(struct mw_port *p, struct net_device *dev,
 		   struct netlink_ext_ack *extack);
 void mw_device_unbind(struct mw_port *p);

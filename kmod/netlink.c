@@ -136,6 +136,16 @@ static bool mw_prefix_ok(__be32 addr, u8 len)
 	__err;								\
 })
 
+/* A required attribute: missing, it is named in the ack, with a message. */
+#define mw_require(info, type) ({					\
+	struct genl_info *__info = (info);				\
+	bool __miss = GENL_REQ_ATTR_CHECK(__info, type);		\
+									\
+	if (__miss)							\
+		NL_SET_ERR_MSG(__info->extack, "missing required attribute"); \
+	__miss;								\
+})
+
 /* Reject attribute @type when present: it cannot change, or does not apply. */
 #define mw_reject_attr(info, type, msg) ({				\
 	struct genl_info *__info = (info);				\
@@ -404,7 +414,7 @@ static int mw_nl_router_new(struct sk_buff *skb, struct genl_info *info)
 	struct mw_router *r;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTER_ID))
+	if (mw_require(info, MIDWAY_A_ROUTER_ID))
 		return -EINVAL;
 	r = mw_router_alloc(mw_nla_uuid(a[MIDWAY_A_ROUTER_ID]));
 	if (!r)
@@ -437,7 +447,7 @@ static int mw_nl_router_set(struct sk_buff *skb, struct genl_info *info)
 	struct mw_router *r;
 	int err = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTER_ID))
+	if (mw_require(info, MIDWAY_A_ROUTER_ID))
 		return -EINVAL;
 	mw_lock(mn);
 	r = mw_get_router(mn, info, MIDWAY_A_ROUTER_ID);
@@ -461,7 +471,7 @@ static int mw_nl_router_del(struct sk_buff *skb, struct genl_info *info)
 	struct mw_router *r;
 	int err = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTER_ID))
+	if (mw_require(info, MIDWAY_A_ROUTER_ID))
 		return -EINVAL;
 	mw_lock(mn);
 	r = mw_get_router(mn, info, MIDWAY_A_ROUTER_ID);
@@ -485,7 +495,7 @@ static int mw_nl_router_get(struct sk_buff *skb, struct genl_info *info)
 	struct mw_router *r;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTER_ID))
+	if (mw_require(info, MIDWAY_A_ROUTER_ID))
 		return -EINVAL;
 	mutex_lock(&mn->lock);
 	r = mw_get_router(mn, info, MIDWAY_A_ROUTER_ID);
@@ -529,7 +539,8 @@ static struct mw_host *mw_get_host(struct mw_net *mn, struct genl_info *info,
  * with *err == 0 when there is none to bind (IFINDEX absent or 0).
  */
 static struct net_device *mw_get_dev(struct mw_net *mn, struct genl_info *info,
-				     struct mw_host *host, int *err)
+				     struct mw_port *p, struct mw_host *host,
+				     int *err)
 {
 	struct nlattr *nla = info->attrs[MIDWAY_A_PORT_IFINDEX];
 	struct net_device *dev;
@@ -537,7 +548,7 @@ static struct net_device *mw_get_dev(struct mw_net *mn, struct genl_info *info,
 	*err = 0;
 	if (!nla || !nla_get_u32(nla))
 		return NULL;
-	if (host && !host->local) {
+	if (!host || !host->local) {
 		NL_SET_ERR_MSG_ATTR(info->extack, nla,
 				    "only a port on the local host can be bound to a device");
 		*err = -EINVAL;
@@ -547,6 +558,12 @@ static struct net_device *mw_get_dev(struct mw_net *mn, struct genl_info *info,
 	if (!dev) {
 		NL_SET_ERR_MSG_ATTR(info->extack, nla, "no such device");
 		*err = -ENODEV;
+		return NULL;
+	}
+	*err = mw_device_check(p, dev, info->extack);
+	if (*err) {
+		NL_SET_BAD_ATTR(info->extack, nla);
+		return NULL;
 	}
 	return dev;
 }
@@ -597,9 +614,9 @@ static int mw_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 	int err;
 	u8 kind;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_PORT_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_PORT_ROUTER_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_PORT_KIND))
+	if (mw_require(info, MIDWAY_A_PORT_ID) ||
+	    mw_require(info, MIDWAY_A_PORT_ROUTER_ID) ||
+	    mw_require(info, MIDWAY_A_PORT_KIND))
 		return -EINVAL;
 	kind = nla_get_u8(a[MIDWAY_A_PORT_KIND]);
 	err = mw_port_check_common(info, kind);
@@ -660,7 +677,7 @@ static int mw_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 			goto err;
 		p->host = host;
 	}
-	dev = mw_get_dev(mn, info, host, &err);
+	dev = mw_get_dev(mn, info, p, host, &err);
 	if (err)
 		goto err;
 	if (p->tunnel_key && xa_load(&mn->tunnel_keys, p->tunnel_key)) {
@@ -692,7 +709,7 @@ static int mw_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	struct mw_port *p;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_PORT_ID))
+	if (mw_require(info, MIDWAY_A_PORT_ID))
 		return -EINVAL;
 	mw_lock(mn);
 	err = -ENOENT;
@@ -746,7 +763,7 @@ static int mw_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
-	dev = mw_get_dev(mn, info, host, &err);
+	dev = mw_get_dev(mn, info, p, host, &err);
 	if (err)
 		goto out;
 
@@ -777,7 +794,7 @@ static int mw_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 	struct mw_port *p;
 	int err = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_PORT_ID))
+	if (mw_require(info, MIDWAY_A_PORT_ID))
 		return -EINVAL;
 	mw_lock(mn);
 	p = mw_get_port(mn, info, MIDWAY_A_PORT_ID);
@@ -804,7 +821,7 @@ static int mw_nl_port_get(struct sk_buff *skb, struct genl_info *info)
 	struct mw_port *p;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_PORT_ID))
+	if (mw_require(info, MIDWAY_A_PORT_ID))
 		return -EINVAL;
 	mutex_lock(&mn->lock);
 	p = mw_get_port(mn, info, MIDWAY_A_PORT_ID);
@@ -839,11 +856,11 @@ static int mw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
 	struct mw_route *rt;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_ROUTER_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_DST) ||
-	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_DST_LEN) ||
-	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_NH_TYPE))
+	if (mw_require(info, MIDWAY_A_ROUTE_ID) ||
+	    mw_require(info, MIDWAY_A_ROUTE_ROUTER_ID) ||
+	    mw_require(info, MIDWAY_A_ROUTE_DST) ||
+	    mw_require(info, MIDWAY_A_ROUTE_DST_LEN) ||
+	    mw_require(info, MIDWAY_A_ROUTE_NH_TYPE))
 		return -EINVAL;
 	err = mw_check_pair(info, MIDWAY_A_ROUTE_SRC, MIDWAY_A_ROUTE_SRC_LEN,
 			    "source address and prefix length go together");
@@ -879,7 +896,7 @@ static int mw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
 		goto err_free;
 	}
 	if (k->nh_type == MIDWAY_NH_PORT) {
-		if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_PORT_ID))
+		if (mw_require(info, MIDWAY_A_ROUTE_PORT_ID))
 			goto err_free;
 		if (a[MIDWAY_A_ROUTE_GATEWAY] &&
 		    (ipv4_is_multicast(k->gateway) || ipv4_is_lbcast(k->gateway) ||
@@ -939,7 +956,7 @@ static int mw_nl_route_del(struct sk_buff *skb, struct genl_info *info)
 	struct mw_route *rt;
 	int err = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_ID))
+	if (mw_require(info, MIDWAY_A_ROUTE_ID))
 		return -EINVAL;
 	mw_lock(mn);
 	rt = mw_route_lookup(mn, mw_nla_uuid(info->attrs[MIDWAY_A_ROUTE_ID]));
@@ -960,7 +977,7 @@ static int mw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
 	struct mw_route *rt;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_ID))
+	if (mw_require(info, MIDWAY_A_ROUTE_ID))
 		return -EINVAL;
 	mutex_lock(&mn->lock);
 	rt = mw_route_lookup(mn, mw_nla_uuid(info->attrs[MIDWAY_A_ROUTE_ID]));
@@ -1191,8 +1208,8 @@ static int mw_nl_host_new(struct sk_buff *skb, struct genl_info *info)
 	struct mw_host *h;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_HOST_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_HOST_ADDR))
+	if (mw_require(info, MIDWAY_A_HOST_ID) ||
+	    mw_require(info, MIDWAY_A_HOST_ADDR))
 		return -EINVAL;
 	h = mw_host_alloc(mw_nla_uuid(a[MIDWAY_A_HOST_ID]));
 	if (!h)
@@ -1227,7 +1244,7 @@ static int mw_nl_host_set(struct sk_buff *skb, struct genl_info *info)
 	struct mw_host *h;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_HOST_ID))
+	if (mw_require(info, MIDWAY_A_HOST_ID))
 		return -EINVAL;
 	mw_lock(mn);
 	err = -ENOENT;
@@ -1255,7 +1272,7 @@ static int mw_nl_host_del(struct sk_buff *skb, struct genl_info *info)
 	struct mw_host *h;
 	int err = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_HOST_ID))
+	if (mw_require(info, MIDWAY_A_HOST_ID))
 		return -EINVAL;
 	mw_lock(mn);
 	h = mw_get_host(mn, info, MIDWAY_A_HOST_ID);
@@ -1278,7 +1295,7 @@ static int mw_nl_host_get(struct sk_buff *skb, struct genl_info *info)
 	struct mw_host *h;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_HOST_ID))
+	if (mw_require(info, MIDWAY_A_HOST_ID))
 		return -EINVAL;
 	mutex_lock(&mn->lock);
 	h = mw_get_host(mn, info, MIDWAY_A_HOST_ID);
