@@ -10,8 +10,8 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
-/* 6.4 moved the GSO helpers (skb_gso_validate_network_len) to net/gso.h. */
-#if __has_include(<net/gso.h>)
+/* 6.5 moved the GSO helpers (skb_gso_validate_network_len) to net/gso.h. */
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
 #include <net/gso.h>
 #endif
 

@@ -172,14 +172,15 @@ void mw_neigh_output(struct mw_port *p, __be32 nh, struct sk_buff *skb)
 		n = mw_neigh_new(t, nh, MW_NEIGH_INCOMPLETE);
 		probe = n;
 	}
-	if (!n) {
-		__skb_queue_tail(&drop, skb);
-	} else if (n->state != MW_NEIGH_INCOMPLETE) {
+	if (n && n->state != MW_NEIGH_INCOMPLETE) {
 		/* Answered while we took the lock. */
 		ether_addr_copy(mac, n->mac);
 		spin_unlock_bh(&t->lock);
 		mw_eth_xmit(p, mac, skb);
 		return;
+	}
+	if (!n) {
+		__skb_queue_tail(&drop, skb);
 	} else {
 		if (skb_queue_len(&n->queue) >= MW_NEIGH_QLEN)
 			__skb_queue_tail(&drop, __skb_dequeue(&n->queue));

@@ -53,5 +53,4 @@ void mw_arp_rcv(struct mw_port *p, struct sk_buff *skb);
 int mw_neigh_add_static(struct mw_port *p, __be32 ip, const u8 *mac);
 int mw_neigh_del(struct mw_port *p, __be32 ip);
 
-
 #endif /* _MW_NEIGH_H */

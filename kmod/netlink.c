@@ -138,11 +138,11 @@ static bool mw_prefix_ok(__be32 addr, u8 len)
 
 /* A required attribute: missing, it is named in the ack, with a message. */
 #define mw_require(info, type) ({					\
-	struct genl_info *__info = (info);				\
-	bool __miss = GENL_REQ_ATTR_CHECK(__info, type);		\
+	struct genl_info *__mw_info = (info);				\
+	bool __miss = GENL_REQ_ATTR_CHECK(__mw_info, type);		\
 									\
 	if (__miss)							\
-		NL_SET_ERR_MSG(__info->extack, "missing required attribute"); \
+		NL_SET_ERR_MSG(__mw_info->extack, "missing required attribute"); \
 	__miss;								\
 })
 

@@ -27,12 +27,6 @@
 #include "midway.h"
 #include "pipeline.h"
 
-const char *const mw_drop_names[MW_DROP_MAX] = {
-#define MW_DROP_NAME(name, str) [MW_DROP_##name] = str,
-	MW_DROP_REASONS(MW_DROP_NAME)
-#undef MW_DROP_NAME
-};
-
 /* Counters ----------------------------------------------------------------- */
 
 void mw_count_rx(struct mw_port *p, unsigned int len)

@@ -393,8 +393,6 @@ class Checks:
         fam = self.spec['name']
         sets = {s['name']: s for s in self.spec['attribute-sets']}
         ops = self.spec['operations']['list']
-        op_pfx = c_upper(self.spec['operations'].get('name-prefix',
-                                                     f'{fam}-cmd-'))
 
         def set_prefix(sname):
             s = sets.get(sname, {'name': sname})
@@ -485,7 +483,7 @@ class Checks:
                                        if op['name'].endswith('-del')]
                         else:
                             allowed = [op for op in mine
-                                       if c_upper(op["name"]) == cmd]
+                                       if c_upper(op['name']) == cmd]
                             if not allowed:
                                 errs.append(f'{name}: header says {w}, but the '
                                             f'spec has no such command of '

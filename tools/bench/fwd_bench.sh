@@ -7,15 +7,17 @@
 # tools/bench/fwd_bench_guest.sh, which describes the topology and method.
 # Prints figures; no pass/fail. Documentation/benchmarks.md has the details.
 #
-#   tools/bench/fwd_bench.sh [--kernel 6.1|6.12] [--rounds N] [--interval S]
+#   tools/bench/fwd_bench.sh [--kernel 6.1|6.12] [--module KO] [--rounds N] [--interval S]
 #                            [--warmup S] [--flows N] [--mode concurrent|sequential]
 #
+# --module: the midway.ko to load (default build/kmod/<kver>/midway.ko).
 # Needs build/kmod/<kver>/midway.ko and build/bin/mwctl (make module
 # userspace, or make bench-fwd-build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 kernel=${MW_KERNEL:-6.1}
+module_args=()
 rounds=6
 interval=5
 warmup=2
@@ -29,6 +31,7 @@ usage() {
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
+	--module) module_args=(--module "$2"); shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
 	--interval) interval=$2; shift 2 ;;
 	--warmup) warmup=$2; shift 2 ;;
@@ -56,7 +59,7 @@ timeout=$((180 + rounds * 3 * (warmup + interval + 10)))
 # no_timer_check: on a loaded host, TCG can be too slow for the kernel's
 # early IO-APIC timer check, which then panics ("IO-APIC + timer doesn't
 # work!") before anything runs.
-exec tools/vm/run --kernel "$kernel" --append no_timer_check --smp "$smp" --timeout "$timeout" \
+exec tools/vm/run --kernel "$kernel" "${module_args[@]}" --append no_timer_check --smp "$smp" --timeout "$timeout" \
 	-e ROUNDS="$rounds" -e INTERVAL="$interval" -e WARMUP="$warmup" \
 	-e FLOWS="$flows" -e MODE="$mode" \
 	-- tools/bench/fwd_bench_guest.sh

@@ -41,8 +41,10 @@
 #          minute; run together, the three cases see the same host, so each
 #          round gives a paired ratio. The case-to-CPU mapping rotates every
 #          round.
-#   sequential (2 vCPUs) one case at a time, on CPU 0, this script on CPU 1;
-#          the order alternates every round. Only for a quiet host.
+#   sequential (2 vCPUs) one case at a time, on CPU 0, this script on CPU 1
+#          (or on CPU 0 too if there is only one); the order alternates
+#          every round. Only for a quiet host, or a deterministic clock
+#          (qemu -icount, see Documentation/benchmarks.md).
 # The figures are medians over ROUNDS rounds.
 #
 # Environment: INTERVAL (5), WARMUP (2), ROUNDS (6), FLOWS (256),
@@ -64,7 +66,7 @@ die() { echo "fwd_bench: $*" >&2; exit 1; }
 ncpu=$(nproc --all)
 case $MODE in
 concurrent) [[ $ncpu -ge 4 ]] || die "mode concurrent needs 4 CPUs (tools/vm/run --smp 4)" ;;
-sequential) [[ $ncpu -ge 2 ]] || die "mode sequential needs 2 CPUs (tools/vm/run --smp 2)" ;;
+sequential) ;;
 *) die "MODE must be concurrent or sequential" ;;
 esac
 
@@ -126,6 +128,14 @@ $mw port add router bench name out exterior mac $OUT_MAC \
 	address 10.2.0.1/24 host h1 dev vout >/dev/null
 $mw route add router bench 10.1.0.0/24 port in >/dev/null
 $mw route add router bench 10.2.0.0/24 port out >/dev/null
+# Static neighbour entries when the module has them (as in case A), else
+# ARP (a ping before every run keeps the entry fresh).
+if $mw neigh add out router bench 10.2.0.2 lladdr "$(mac dstB eth0)" >/dev/null 2>&1 &&
+   $mw neigh add in router bench 10.1.0.2 lladdr "$(mac srcB eth0)" >/dev/null 2>&1; then
+	MW_NEIGH=static
+else
+	MW_NEIGH=arp
+fi
 
 # Case C, no router: the generator's veth straight to the sink's.
 ip link add eth0 netns srcC type veth peer name eth0 netns dstC
@@ -151,7 +161,7 @@ done
 # This script (and what it starts) keeps off the CPUs that carry traffic.
 if [[ $MODE == concurrent ]]; then
 	taskset -p 8 $$ >/dev/null
-else
+elif [[ $ncpu -ge 2 ]]; then
 	taskset -p 2 $$ >/dev/null
 fi
 declare -A NAME=([A]=linux [B]=midway [C]=direct)
@@ -236,9 +246,12 @@ run() {
 		pg_setup $c $cpu
 		devs+=(src$c:eth0 ${RIN[$c]} ${ROUT[$c]} dst$c:eth0)
 	done
-	# midway: make sure 10.2.0.2 is resolved (its entries age after 30 s);
-	# the echo itself is dropped by the sink, the ARP exchange is not.
-	[[ " $* " == *" B:"* ]] && { ip netns exec srcB ping -q -c 1 -W 1 10.2.0.2 >/dev/null 2>&1 || true; }
+	# midway without static entries: make sure 10.2.0.2 is resolved (learnt
+	# entries age after 30 s); the echo itself is dropped by the sink, the
+	# ARP exchange is not.
+	if [[ $MW_NEIGH == arp && " $* " == *" B:"* ]]; then
+		ip netns exec srcB ping -q -c 1 -W 1 10.2.0.2 >/dev/null 2>&1 || true
+	fi
 
 	local pids=() s0 s1 pre post
 	pre=$(snap "${devs[@]}")
@@ -305,6 +318,14 @@ else
 fi
 echo "  per case, pktgen (one thread), the router and the sink run on that case's CPU, inline in pktgen's softirq"
 echo "  $((PKT_SIZE + 4))-byte frames, UDP, $FLOWS flows; counted at the sink veth's rx_packets"
+if [[ $MW_NEIGH == static ]]; then
+	echo "  neighbours: static entries in both routers"
+else
+	echo "  neighbours: static in Linux; midway learns 10.2.0.2 by ARP (no static entries in this module)"
+fi
+if [[ $MODE == concurrent ]] && ((ROUNDS % 3)); then
+	echo "  (ROUNDS=$ROUNDS is not a multiple of 3: the case-to-CPU rotation is incomplete)"
+fi
 cases=(A B C)
 for r in $(seq 1 "$ROUNDS"); do
 	if [[ $MODE == concurrent ]]; then
@@ -331,18 +352,30 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 col() { local c=$1 r l=(); for r in $(seq 1 "$ROUNDS"); do l+=("${RES[$c,$r]}"); done; median "${l[@]}"; }
 ma=$(printf '%.0f' "$(col A)") mb=$(printf '%.0f' "$(col B)") mc=$(printf '%.0f' "$(col C)")
-ratio=$(median "${ratios[@]}")
-rratio=$(median "${rr[@]}")
+# The headline: the geometric mean of the per-round ratios. Over whole
+# rotations (concurrent mode, ROUNDS a multiple of 3) it cancels exactly a
+# constant speed difference between the vCPUs: each case sat on each CPU
+# equally often. The median is printed too.
+geomean() { printf '%s\n' "$@" | awk '$1 != "n/a" && $1 > 0 { s += log($1); n++ } END { if (n) printf "%.3f\n", exp(s / n); else print "n/a" }'; }
+ratio=$(geomean "${ratios[@]}")
+rratio=$(geomean "${rr[@]}")
+ratio_med=$(median "${ratios[@]}")
+rratio_med=$(median "${rr[@]}")
 fmt() { awk -v x="$1" 'BEGIN { if (x == "n/a") print x; else printf "%.2f", x }'; }
+
+echo "  midway's own counters after the runs (mwctl port stats, mwctl drops):"
+{ $mw port stats router bench; $mw drops router bench; } 2>&1 | sed 's/^/    /' || true
 
 echo
 echo "Results (qemu TCG software emulation: absolute rates are far below real hardware; the ratios are what matters)"
 printf '  Linux IPv4 forwarding: %8.0f pps (median of %d rounds)\n' "$ma" "$ROUNDS"
 printf '  midway:                %8.0f pps\n' "$mb"
 printf '  direct (no router):    %8.0f pps\n' "$mc"
-printf '  ratio midway/Linux:    %8s   (median of the per-round ratios:%s)\n' "$(fmt "$ratio")" "$(for x in "${ratios[@]}"; do printf ' %s' "$(fmt "$x")"; done)"
+printf '  ratio midway/Linux:    %8s   (geometric mean of the per-round ratios:%s; median %s)\n' \
+	"$(fmt "$ratio")" "$(for x in "${ratios[@]}"; do printf ' %s' "$(fmt "$x")"; done)" "$(fmt "$ratio_med")"
 echo "  the router's own share, 1 / (1/pps - 1/pps_direct), per round:"
 printf '    Linux  %s pps\n' "${lr[*]}"
 printf '    midway %s pps\n' "${mr[*]}"
-printf '    ratio midway/Linux of the routers alone: %s (median; per round:%s)\n' "$(fmt "$rratio")" "$(for x in "${rr[@]}"; do printf ' %s' "$(fmt "$x")"; done)"
+printf '    ratio midway/Linux of the routers alone: %s (geometric mean; per round:%s; median %s)\n' \
+	"$(fmt "$rratio")" "$(for x in "${rr[@]}"; do printf ' %s' "$(fmt "$x")"; done)" "$(fmt "$rratio_med")"
 echo "RESULT fwd mode=$MODE kernel=$(uname -r) linux_pps=$ma midway_pps=$mb direct_pps=$mc ratio=$(fmt "$ratio") router_ratio=$(fmt "$rratio")"

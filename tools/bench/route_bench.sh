@@ -7,15 +7,17 @@
 # part, tools/bench/route_bench_guest.sh, which describes the method.
 # Prints figures; no pass/fail. Documentation/benchmarks.md has the details.
 #
-#   tools/bench/route_bench.sh [--kernel 6.1|6.12] [--routes N] [--rounds N]
+#   tools/bench/route_bench.sh [--kernel 6.1|6.12] [--module KO] [--routes N] [--rounds N]
 #                              [--batch MSGS]
 #
+# --module: the midway.ko to load (default build/kmod/<kver>/midway.ko).
 # Needs build/kmod/<kver>/midway.ko and build/bench/route_bench
 # (make bench-fwd-build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 kernel=${MW_KERNEL:-6.1}
+module_args=()
 routes=100000
 rounds=3
 batch=
@@ -27,6 +29,7 @@ usage() {
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
+	--module) module_args=(--module "$2"); shift 2 ;;
 	--routes) routes=$2; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
 	--batch) batch=$2; shift 2 ;;
@@ -48,6 +51,6 @@ timeout=$((120 + rounds * 2 * (30 + routes / 1000)))
 # no_timer_check: on a loaded host, TCG can be too slow for the kernel's
 # early IO-APIC timer check, which then panics ("IO-APIC + timer doesn't
 # work!") before anything runs.
-exec tools/vm/run --kernel "$kernel" --append no_timer_check --smp 2 --timeout "$timeout" \
+exec tools/vm/run --kernel "$kernel" "${module_args[@]}" --append no_timer_check --smp 2 --timeout "$timeout" \
 	-e ROUTES="$routes" -e ROUNDS="$rounds" ${batch:+-e BATCH="$batch"} \
 	-- tools/bench/route_bench_guest.sh

@@ -160,10 +160,11 @@
  * errors: -EINVAL (a required attribute is missing, named in the ack's
  * missing-attribute field, or attributes do not go together), -ERANGE (a
  * value or length outside what the policy allows; the netlink core's
- * answer), -ENODEV (no such network device), -EEXIST (the id, or an identical route, exists already; the tunnel
- * key is taken), -ENOENT (a referenced object does not exist), -EBUSY (the
- * object is referenced), -ENOSPC (a limit of the instance is reached; see the
- * module parameters max_routers, max_ports, max_routes, max_hosts), -EPERM.
+ * answer), -ENODEV (no such network device), -EEXIST (the id, or an
+ * identical route, exists already; the tunnel key is taken), -ENOENT (a
+ * referenced object does not exist), -EBUSY (the object is referenced),
+ * -ENOSPC (a limit of the instance is reached; see the module parameters
+ * max_routers, max_ports, max_routes, max_hosts), -EPERM.
  */
 
 #ifndef _UAPI_LINUX_MIDWAY_H
