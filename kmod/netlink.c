@@ -292,6 +292,7 @@ static int mw_fill_obj(struct sk_buff *skb, u8 cmd, const void *obj)
 	case MIDWAY_CMD_PORT_NEW ... MIDWAY_CMD_PORT_STATE:
 		return mw_fill_port(skb, obj);
 	case MIDWAY_CMD_ROUTE_NEW ... MIDWAY_CMD_ROUTE_GET:
+	case MIDWAY_CMD_ROUTE_LOOKUP:
 		return mw_fill_route(skb, obj);
 	case MIDWAY_CMD_HOST_NEW ... MIDWAY_CMD_HOST_SET:
 		return mw_fill_host(skb, obj);
@@ -1043,7 +1044,7 @@ static int mw_nl_route_lookup(struct sk_buff *skb, struct genl_info *info)
 			     mw_flow_hash(src, dst, proto, htons(sport), htons(dport)));
 	rcu_read_unlock();
 	if (rt) {
-		err = mw_reply(info, MIDWAY_CMD_ROUTE_GET, rt);
+		err = mw_reply(info, MIDWAY_CMD_ROUTE_LOOKUP, rt);
 	} else {
 		NL_SET_ERR_MSG(info->extack, "no active route to the destination");
 		err = -ENETUNREACH;

@@ -144,7 +144,8 @@
  *     ROUTER_ID, DST      required; DST is the packet's destination address
  *     SRC                 optional, the source address (default 0.0.0.0)
  *     PROTO, SPORT, DPORT optional: the flow, for the ECMP choice
- *   The reply is the chosen route, as ROUTE_GET gives it; -ENETUNREACH when
+ *   The reply is a ROUTE_LOOKUP message with the chosen route's attributes
+ *   (as ROUTE_GET gives them); -ENETUNREACH when
  *   no active route matches.
  *
  * Dumps
