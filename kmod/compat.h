@@ -10,6 +10,11 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
+/* 6.5 moved the GSO helpers (skb_gso_validate_network_len) to net/gso.h. */
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#include <net/gso.h>
+#endif
+
 /* 6.2 turned the dump's parsed attributes into a struct genl_info. */
 static inline struct nlattr **mw_dump_attrs(struct netlink_callback *cb)
 {

@@ -17,17 +17,10 @@
 
 #include "midway.h"
 
-static rx_handler_result_t mw_rx_handler(struct sk_buff **pskb)
-{
-	/* The forwarding pipeline takes over from here; until then, drop. */
-	kfree_skb(*pskb);
-	return RX_HANDLER_CONSUMED;
-}
-
 /* The port bound to @dev, or NULL. */
 static struct mw_port *mw_device_port(struct net_device *dev)
 {
-	if (rtnl_dereference(dev->rx_handler) != mw_rx_handler)
+	if (rtnl_dereference(dev->rx_handler) != mw_port_rx)
 		return NULL;
 	return rtnl_dereference(dev->rx_handler_data);
 }
@@ -72,7 +65,7 @@ int mw_device_bind(struct mw_port *p, struct net_device *dev,
 	if (err)
 		return err;
 
-	err = netdev_rx_handler_register(dev, mw_rx_handler, p);
+	err = netdev_rx_handler_register(dev, mw_port_rx, p);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot take the device's rx handler");
 		return err;

@@ -24,7 +24,14 @@ unsigned int mw_max_hosts = 16384;
 module_param_named(max_hosts, mw_max_hosts, uint, 0644);
 MODULE_PARM_DESC(max_hosts, "Most hosts in one network namespace");
 
+u32 mw_ecmp_seed;
+module_param_named(ecmp_seed, mw_ecmp_seed, uint, 0444);
+MODULE_PARM_DESC(ecmp_seed, "Seed of the ECMP flow hash (0: random at load)");
+
 unsigned int mw_net_id __read_mostly;
+
+/* Frees that must wait for a grace period and then may sleep. */
+struct workqueue_struct *mw_wq;
 
 static int __net_init mw_net_init(struct net *net)
 {
@@ -50,8 +57,13 @@ static int __net_init mw_net_init(struct net *net)
 	err = mw_route_keys_init(mn);
 	if (err)
 		goto err_hosts;
+	err = mw_prefixes_init(mn);
+	if (err)
+		goto err_keys;
 	return 0;
 
+err_keys:
+	mw_route_keys_destroy(mn);
 err_hosts:
 	mw_table_destroy(&mn->hosts);
 err_routes:
@@ -82,6 +94,7 @@ static void __net_exit mw_net_exit(struct net *net)
 		mw_host_destroy(mn, container_of(o, struct mw_host, obj), NULL);
 	mw_unlock(mn);
 
+	mw_prefixes_destroy(mn);
 	mw_route_keys_destroy(mn);
 	mw_table_destroy(&mn->hosts);
 	mw_table_destroy(&mn->routes);
@@ -102,9 +115,14 @@ static int __init mw_init(void)
 {
 	int err;
 
+	if (!mw_ecmp_seed)
+		mw_ecmp_seed = get_random_u32() ?: 1;
+	mw_wq = alloc_workqueue("midway", 0, 0);
+	if (!mw_wq)
+		return -ENOMEM;
 	err = register_pernet_subsys(&mw_net_ops);
 	if (err)
-		return err;
+		goto err_wq;
 	err = mw_device_init();
 	if (err)
 		goto err_pernet;
@@ -118,6 +136,8 @@ err_device:
 	mw_device_exit();
 err_pernet:
 	unregister_pernet_subsys(&mw_net_ops);
+err_wq:
+	destroy_workqueue(mw_wq);
 	return err;
 }
 
@@ -127,8 +147,9 @@ static void __exit mw_exit(void)
 	mw_netlink_exit();
 	unregister_pernet_subsys(&mw_net_ops);
 	mw_device_exit();
-	/* Wait for the kfree_rcu() of the last objects. */
+	/* Wait for the kfree_rcu() and rcu_work of the last objects. */
 	rcu_barrier();
+	destroy_workqueue(mw_wq);
 }
 
 module_init(mw_init);

@@ -46,6 +46,9 @@
 
 #include <linux/midway.h>
 
+#include "neigh.h"
+#include "nexthop.h"
+#include "pipeline.h"
 #include "table.h"
 
 struct mw_host;
@@ -58,7 +61,8 @@ struct mw_router {
 	u32 n_routes;
 	struct list_head ports;		/* mw_port.router_node */
 	struct list_head routes;	/* mw_route.router_node */
-	struct rcu_head rcu;
+	struct mw_fib *fib;		/* active prefixes (struct mw_prefix) */
+	struct rcu_work free_work;
 };
 
 struct mw_port {
@@ -69,6 +73,7 @@ struct mw_port {
 	bool admin_up;
 	bool oper_up;
 	bool has_addr;
+	bool proxy_arp;
 	u8 mac[ETH_ALEN];
 	__be32 addr;
 	u8 prefixlen;
@@ -81,6 +86,8 @@ struct mw_port {
 	struct list_head router_node;	/* mw_router.ports */
 	struct list_head host_node;	/* mw_host.ports */
 	struct list_head routes;	/* mw_route.port_node */
+	struct mw_port_stats __percpu *stats;
+	struct mw_neigh_table neigh;
 	struct rcu_head rcu;
 };
 
@@ -104,6 +111,8 @@ struct mw_route {
 	struct mw_obj obj;
 	struct mw_route_key key;
 	struct rhash_head key_node;	/* mw_net.route_keys */
+	struct mw_prefix *prefix;	/* the routes to the same destination */
+	struct list_head prefix_node;	/* mw_prefix.routes */
 	bool active;
 	u32 weight;
 	struct list_head router_node;	/* mw_router.routes */
@@ -132,6 +141,7 @@ struct mw_net {
 	struct xarray tunnel_keys;	/* tunnel key -> struct mw_port */
 	struct mw_host *local_host;
 	struct rhashtable route_keys;	/* mw_route.key -> struct mw_route */
+	struct rhashtable prefixes;	/* mw_prefix.key -> struct mw_prefix */
 	bool dying;			/* being destroyed: no more events */
 };
 
@@ -141,6 +151,8 @@ extern unsigned int mw_max_ports;
 extern unsigned int mw_max_routes;
 extern unsigned int mw_max_hosts;
 extern unsigned int mw_net_id;
+extern u32 mw_ecmp_seed;
+extern struct workqueue_struct *mw_wq;
 
 static inline struct mw_net *mw_net(const struct net *net)
 {
@@ -207,6 +219,7 @@ static inline struct mw_host *mw_host_lookup(struct mw_net *mn,
 struct mw_router *mw_router_alloc(const uuid_t *id);
 int mw_router_insert(struct mw_net *mn, struct mw_router *r,
 		     struct netlink_ext_ack *extack);
+void mw_router_free(struct mw_router *r);
 void mw_router_set_admin(struct mw_net *mn, struct mw_router *r, bool up);
 void mw_router_destroy(struct mw_net *mn, struct mw_router *r,
 		       struct genl_info *info);
@@ -218,6 +231,7 @@ int mw_port_insert(struct mw_net *mn, struct mw_port *p, struct mw_port *peer,
 void mw_port_set_admin(struct mw_net *mn, struct mw_port *p, bool up);
 void mw_port_set_host(struct mw_net *mn, struct mw_port *p, struct mw_host *h);
 void mw_port_refresh(struct mw_net *mn, struct mw_port *p);
+void mw_port_free(struct mw_port *p);
 void mw_port_destroy(struct mw_net *mn, struct mw_port *p,
 		     struct genl_info *info);
 
@@ -231,7 +245,7 @@ int mw_route_keys_init(struct mw_net *mn);
 void mw_route_keys_destroy(struct mw_net *mn);
 int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
 		    struct netlink_ext_ack *extack);
-void mw_route_refresh(struct mw_route *rt);
+void mw_route_refresh(struct mw_net *mn, struct mw_route *rt);
 void mw_route_destroy(struct mw_net *mn, struct mw_route *rt,
 		      struct genl_info *info);
 

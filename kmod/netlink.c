@@ -64,6 +64,9 @@ static const struct nla_policy mw_port_policy[MIDWAY_A_PORT_MAX + 1] = {
 	[MIDWAY_A_PORT_HOST_ID]		= MW_POLICY_ID,
 	[MIDWAY_A_PORT_IFINDEX]		= { .type = NLA_U32 },
 	[MIDWAY_A_PORT_CASCADE]		= { .type = NLA_FLAG },
+	[MIDWAY_A_PORT_PROXY_ARP]	= MW_POLICY_BOOL,
+	[MIDWAY_A_PORT_STATS]		= MW_POLICY_RO,
+	[MIDWAY_A_PORT_DROPS]		= MW_POLICY_RO,
 };
 
 static const struct nla_policy mw_route_policy[MIDWAY_A_ROUTE_MAX + 1] = {
@@ -79,6 +82,16 @@ static const struct nla_policy mw_route_policy[MIDWAY_A_ROUTE_MAX + 1] = {
 	[MIDWAY_A_ROUTE_PORT_ID]	= MW_POLICY_ID,
 	[MIDWAY_A_ROUTE_WEIGHT]		= NLA_POLICY_FULL_RANGE(NLA_U32, &mw_weight_range),
 	[MIDWAY_A_ROUTE_ACTIVE]		= MW_POLICY_RO,
+	[MIDWAY_A_ROUTE_PROTO]		= { .type = NLA_U8 },
+	[MIDWAY_A_ROUTE_SPORT]		= { .type = NLA_U16 },
+	[MIDWAY_A_ROUTE_DPORT]		= { .type = NLA_U16 },
+};
+
+static const struct nla_policy mw_neigh_policy[MIDWAY_A_NEIGH_MAX + 1] = {
+	[MIDWAY_A_NEIGH_PORT_ID]	= MW_POLICY_ID,
+	[MIDWAY_A_NEIGH_ADDR]		= { .type = NLA_BE32 },
+	[MIDWAY_A_NEIGH_MAC]		= NLA_POLICY_ETH_ADDR,
+	[MIDWAY_A_NEIGH_STATE]		= MW_POLICY_RO,
 };
 
 static const struct nla_policy mw_host_policy[MIDWAY_A_HOST_MAX + 1] = {
@@ -159,6 +172,47 @@ static int mw_fill_router(struct sk_buff *skb, const struct mw_router *r)
 	return 0;
 }
 
+static int mw_fill_port_stats(struct sk_buff *skb, const struct mw_port *p)
+{
+	struct mw_port_stats *s;
+	struct nlattr *nest, *drop;
+	int err = -EMSGSIZE;
+	unsigned int i;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	mw_port_stats_sum(p, s);
+
+	nest = nla_nest_start(skb, MIDWAY_A_PORT_STATS);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, MIDWAY_A_STATS_RX_PACKETS, s->rx_packets, MIDWAY_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, MIDWAY_A_STATS_RX_BYTES, s->rx_bytes, MIDWAY_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, MIDWAY_A_STATS_TX_PACKETS, s->tx_packets, MIDWAY_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, MIDWAY_A_STATS_TX_BYTES, s->tx_bytes, MIDWAY_A_STATS_PAD))
+		goto out;
+	nla_nest_end(skb, nest);
+
+	nest = nla_nest_start(skb, MIDWAY_A_PORT_DROPS);
+	if (!nest)
+		goto out;
+	for (i = 0; i < MW_DROP_MAX; i++) {
+		if (!s->drops[i])
+			continue;
+		drop = nla_nest_start(skb, i + 1);
+		if (!drop ||
+		    nla_put_string(skb, MIDWAY_A_DROP_REASON, mw_drop_names[i]) ||
+		    nla_put_u64_64bit(skb, MIDWAY_A_DROP_COUNT, s->drops[i], MIDWAY_A_DROP_PAD))
+			goto out;
+		nla_nest_end(skb, drop);
+	}
+	nla_nest_end(skb, nest);
+	err = 0;
+out:
+	kfree(s);
+	return err;
+}
+
 static int mw_fill_port(struct sk_buff *skb, const struct mw_port *p)
 {
 	const struct net_device *dev;
@@ -171,6 +225,7 @@ static int mw_fill_port(struct sk_buff *skb, const struct mw_port *p)
 	    nla_put_u8(skb, MIDWAY_A_PORT_KIND, p->kind) ||
 	    nla_put_u8(skb, MIDWAY_A_PORT_ADMIN_UP, p->admin_up) ||
 	    nla_put_u8(skb, MIDWAY_A_PORT_OPER_UP, READ_ONCE(p->oper_up)) ||
+	    nla_put_u8(skb, MIDWAY_A_PORT_PROXY_ARP, p->proxy_arp) ||
 	    nla_put(skb, MIDWAY_A_PORT_MAC, ETH_ALEN, p->mac) ||
 	    nla_put_u32(skb, MIDWAY_A_PORT_TUNNEL_KEY, p->tunnel_key))
 		return -EMSGSIZE;
@@ -179,6 +234,8 @@ static int mw_fill_port(struct sk_buff *skb, const struct mw_port *p)
 	     nla_put_u8(skb, MIDWAY_A_PORT_PREFIXLEN, p->prefixlen)))
 		return -EMSGSIZE;
 	if (p->host && mw_put_uuid(skb, MIDWAY_A_PORT_HOST_ID, &p->host->obj.id))
+		return -EMSGSIZE;
+	if (mw_fill_port_stats(skb, p))
 		return -EMSGSIZE;
 
 	/* Peer and device change under RTNL alone (see midway.h). */
@@ -235,6 +292,7 @@ static int mw_fill_obj(struct sk_buff *skb, u8 cmd, const void *obj)
 	case MIDWAY_CMD_PORT_NEW ... MIDWAY_CMD_PORT_STATE:
 		return mw_fill_port(skb, obj);
 	case MIDWAY_CMD_ROUTE_NEW ... MIDWAY_CMD_ROUTE_GET:
+	case MIDWAY_CMD_ROUTE_LOOKUP:
 		return mw_fill_route(skb, obj);
 	case MIDWAY_CMD_HOST_NEW ... MIDWAY_CMD_HOST_SET:
 		return mw_fill_host(skb, obj);
@@ -379,7 +437,7 @@ static int mw_nl_router_new(struct sk_buff *skb, struct genl_info *info)
 		mw_notify(mn, MIDWAY_CMD_ROUTER_NEW, r, info);
 	mw_unlock(mn);
 	if (err)
-		kfree(r);
+		mw_router_free(r);
 	return err;
 }
 
@@ -536,6 +594,8 @@ static void mw_port_apply_common(struct mw_port *p, struct nlattr **a)
 		nla_strscpy(p->name, a[MIDWAY_A_PORT_NAME], sizeof(p->name));
 	if (a[MIDWAY_A_PORT_MAC])
 		memcpy(p->mac, nla_data(a[MIDWAY_A_PORT_MAC]), ETH_ALEN);
+	if (a[MIDWAY_A_PORT_PROXY_ARP])
+		WRITE_ONCE(p->proxy_arp, nla_get_u8(a[MIDWAY_A_PORT_PROXY_ARP]));
 	if (a[MIDWAY_A_PORT_ADDR]) {
 		p->addr = nla_get_in_addr(a[MIDWAY_A_PORT_ADDR]);
 		p->prefixlen = nla_get_u8(a[MIDWAY_A_PORT_PREFIXLEN]);
@@ -636,7 +696,7 @@ static int mw_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 
 err:
 	mw_unlock(mn);
-	kfree(p);
+	mw_port_free(p);
 	return err;
 }
 
@@ -948,6 +1008,186 @@ static int mw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			     mw_route_router);
 }
 
+static int mw_nl_route_lookup(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct nlattr **a = info->attrs;
+	__be32 dst, src = 0;
+	struct mw_router *r;
+	struct mw_route *rt;
+	u16 sport = 0, dport = 0;
+	u8 proto = 0;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_ROUTER_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_DST))
+		return -EINVAL;
+	dst = nla_get_in_addr(a[MIDWAY_A_ROUTE_DST]);
+	if (a[MIDWAY_A_ROUTE_SRC])
+		src = nla_get_in_addr(a[MIDWAY_A_ROUTE_SRC]);
+	if (a[MIDWAY_A_ROUTE_PROTO])
+		proto = nla_get_u8(a[MIDWAY_A_ROUTE_PROTO]);
+	if (a[MIDWAY_A_ROUTE_SPORT])
+		sport = nla_get_u16(a[MIDWAY_A_ROUTE_SPORT]);
+	if (a[MIDWAY_A_ROUTE_DPORT])
+		dport = nla_get_u16(a[MIDWAY_A_ROUTE_DPORT]);
+
+	/* The lock keeps the chosen route alive while we reply. */
+	mutex_lock(&mn->lock);
+	r = mw_get_router(mn, info, MIDWAY_A_ROUTE_ROUTER_ID);
+	if (!r) {
+		err = -ENOENT;
+		goto out;
+	}
+	rcu_read_lock();
+	rt = mw_route_select(r, src, dst,
+			     mw_flow_hash(src, dst, proto, htons(sport), htons(dport)));
+	rcu_read_unlock();
+	if (rt) {
+		err = mw_reply(info, MIDWAY_CMD_ROUTE_LOOKUP, rt);
+	} else {
+		NL_SET_ERR_MSG(info->extack, "no active route to the destination");
+		err = -ENETUNREACH;
+	}
+out:
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+/* Neighbours ----------------------------------------------------------------- */
+
+/* The exterior port a neighbour request names, or NULL with extack set. */
+static struct mw_port *mw_get_neigh_port(struct mw_net *mn,
+					 struct genl_info *info)
+{
+	struct mw_port *p = mw_get_port(mn, info, MIDWAY_A_NEIGH_PORT_ID);
+
+	if (p && p->kind != MIDWAY_PORT_KIND_EXTERIOR) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MIDWAY_A_NEIGH_PORT_ID],
+				    "only exterior ports have neighbours");
+		return NULL;
+	}
+	return p;
+}
+
+static int mw_nl_neigh_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct nlattr **a = info->attrs;
+	struct mw_port *p;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_NEIGH_PORT_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_NEIGH_ADDR) ||
+	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_NEIGH_MAC))
+		return -EINVAL;
+	if (!is_valid_ether_addr(nla_data(a[MIDWAY_A_NEIGH_MAC]))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[MIDWAY_A_NEIGH_MAC],
+				    "not a unicast MAC address");
+		return -EINVAL;
+	}
+	mw_lock(mn);
+	p = mw_get_neigh_port(mn, info);
+	if (!p) {
+		err = -ENOENT;
+	} else {
+		err = mw_neigh_add_static(p, nla_get_in_addr(a[MIDWAY_A_NEIGH_ADDR]),
+					  nla_data(a[MIDWAY_A_NEIGH_MAC]));
+		if (err == -ENOSPC)
+			NL_SET_ERR_MSG(info->extack, "the port's neighbour table is full");
+	}
+	mw_unlock(mn);
+	return err;
+}
+
+static int mw_nl_neigh_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct mw_port *p;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_NEIGH_PORT_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_NEIGH_ADDR))
+		return -EINVAL;
+	mw_lock(mn);
+	p = mw_get_neigh_port(mn, info);
+	if (!p) {
+		err = -ENOENT;
+	} else {
+		err = mw_neigh_del(p, nla_get_in_addr(info->attrs[MIDWAY_A_NEIGH_ADDR]));
+		if (err)
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MIDWAY_A_NEIGH_ADDR],
+					    "no such neighbour");
+	}
+	mw_unlock(mn);
+	return err;
+}
+
+static int mw_fill_neigh(struct sk_buff *skb, const struct mw_port *p,
+			 const struct mw_neigh *n, u32 portid, u32 seq)
+{
+	u8 state = READ_ONCE(n->state);
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &mw_family, NLM_F_MULTI,
+			  MIDWAY_CMD_NEIGH_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (mw_put_uuid(skb, MIDWAY_A_NEIGH_PORT_ID, &p->obj.id) ||
+	    nla_put_in_addr(skb, MIDWAY_A_NEIGH_ADDR, n->ip) ||
+	    nla_put_u8(skb, MIDWAY_A_NEIGH_STATE, state) ||
+	    (state != MW_NEIGH_INCOMPLETE &&
+	     nla_put(skb, MIDWAY_A_NEIGH_MAC, ETH_ALEN, n->mac))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Dump one port's table: cb->args[0] is the bucket, args[1] the entry. */
+static int mw_nl_neigh_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr *port_id = mw_dump_attrs(cb)[MIDWAY_A_NEIGH_PORT_ID];
+	struct mw_net *mn = mw_net(sock_net(skb->sk));
+	unsigned long b = cb->args[0], i = 0;
+	struct mw_neigh *n;
+	struct mw_port *p;
+	int err = 0;
+
+	if (!port_id) {
+		NL_SET_ERR_MSG(cb->extack, "the dump needs the port id");
+		return -EINVAL;
+	}
+	mutex_lock(&mn->lock);
+	p = mw_port_lookup(mn, mw_nla_uuid(port_id));
+	if (!p || p->kind != MIDWAY_PORT_KIND_EXTERIOR) {
+		mutex_unlock(&mn->lock);
+		NL_SET_ERR_MSG(cb->extack, "no such exterior port");
+		return -ENOENT;
+	}
+	rcu_read_lock();
+	for (; b < MW_NEIGH_BUCKETS; b++, cb->args[1] = 0) {
+		i = 0;
+		hlist_for_each_entry_rcu(n, &p->neigh.buckets[b], node) {
+			if (i++ < cb->args[1])
+				continue;
+			err = mw_fill_neigh(skb, p, n, NETLINK_CB(cb->skb).portid,
+					    cb->nlh->nlmsg_seq);
+			if (err)
+				goto out;
+		}
+	}
+out:
+	rcu_read_unlock();
+	mutex_unlock(&mn->lock);
+	cb->args[0] = b;
+	cb->args[1] = i ? i - 1 : 0;
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
 /* Hosts -------------------------------------------------------------------- */
 
 /* Only one host may be local: refuse making @h local while another is. */
@@ -1112,6 +1352,14 @@ static const struct genl_ops mw_ops[] = {
 	      mw_host_policy, MIDWAY_A_HOST_MAX, 0),
 	MW_OP(MIDWAY_CMD_HOST_SET, mw_nl_host_set, NULL,
 	      mw_host_policy, MIDWAY_A_HOST_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_NEIGH_NEW, mw_nl_neigh_new, NULL,
+	      mw_neigh_policy, MIDWAY_A_NEIGH_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_NEIGH_DEL, mw_nl_neigh_del, NULL,
+	      mw_neigh_policy, MIDWAY_A_NEIGH_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_NEIGH_GET, NULL, mw_nl_neigh_dump,
+	      mw_neigh_policy, MIDWAY_A_NEIGH_MAX, 0),
+	MW_OP(MIDWAY_CMD_ROUTE_LOOKUP, mw_nl_route_lookup, NULL,
+	      mw_route_policy, MIDWAY_A_ROUTE_MAX, 0),
 };
 
 static struct genl_family mw_family __ro_after_init = {

@@ -21,11 +21,30 @@ struct mw_port *mw_port_alloc(const uuid_t *id)
 	if (!p)
 		return NULL;
 	uuid_copy(&p->obj.id, id);
+	p->stats = netdev_alloc_pcpu_stats(struct mw_port_stats);
+	if (!p->stats) {
+		kfree(p);
+		return NULL;
+	}
 	p->admin_up = true;
 	eth_random_addr(p->mac);
 	INIT_LIST_HEAD(&p->routes);
 	INIT_LIST_HEAD(&p->host_node);
 	return p;
+}
+
+static void mw_port_free_rcu(struct rcu_head *head)
+{
+	struct mw_port *p = container_of(head, struct mw_port, rcu);
+
+	free_percpu(p->stats);
+	kfree(p);
+}
+
+/* Free a port after a grace period; it may have been seen by readers. */
+void mw_port_free(struct mw_port *p)
+{
+	call_rcu(&p->rcu, mw_port_free_rcu);
 }
 
 static bool mw_port_compute_oper(const struct mw_port *p)
@@ -58,7 +77,7 @@ void mw_port_refresh(struct mw_net *mn, struct mw_port *p)
 		return;
 	WRITE_ONCE(p->oper_up, up);
 	list_for_each_entry(rt, &p->routes, port_node)
-		mw_route_refresh(rt);
+		mw_route_refresh(mn, rt);
 	mw_notify(mn, MIDWAY_CMD_PORT_STATE, p, NULL);
 }
 
@@ -66,7 +85,8 @@ void mw_port_refresh(struct mw_net *mn, struct mw_port *p)
  * Make @p part of the instance: its tunnel key (allocated when 0), its
  * links to router, host and @peer, and its binding to @dev. All checks of
  * the request were done by the caller; what can still fail here (limits,
- * memory, a busy device) leaves the instance unchanged.
+ * memory, a busy device) leaves the instance unchanged, and the caller frees
+ * @p with mw_port_free(): readers may have seen it.
  */
 int mw_port_insert(struct mw_net *mn, struct mw_port *p, struct mw_port *peer,
 		   struct net_device *dev, struct netlink_ext_ack *extack)
@@ -101,10 +121,11 @@ int mw_port_insert(struct mw_net *mn, struct mw_port *p, struct mw_port *peer,
 		goto err_key;
 	}
 
+	mw_neigh_init(p);
 	if (dev) {
 		err = mw_device_bind(p, dev, extack);
 		if (err)
-			goto err_table;
+			goto err_neigh;
 	}
 
 	list_add_tail(&p->router_node, &p->router->ports);
@@ -123,12 +144,11 @@ int mw_port_insert(struct mw_net *mn, struct mw_port *p, struct mw_port *peer,
 		mw_port_refresh(mn, peer);
 	return 0;
 
-err_table:
+err_neigh:
+	mw_neigh_flush(p);
 	mw_table_remove(&mn->ports, &p->obj);
 err_key:
 	xa_erase(&mn->tunnel_keys, p->tunnel_key);
-	/* The caller's kfree() must wait for RCU readers of both. */
-	synchronize_rcu();
 	return err;
 }
 
@@ -175,6 +195,7 @@ void mw_port_destroy(struct mw_net *mn, struct mw_port *p,
 
 	if (rtnl_dereference(p->dev))
 		mw_device_unbind(p);
+	mw_neigh_flush(p);
 	peer = mw_port_peer(p);
 	if (peer) {
 		RCU_INIT_POINTER(peer->peer, NULL);
@@ -189,5 +210,5 @@ void mw_port_destroy(struct mw_net *mn, struct mw_port *p,
 	p->router->n_ports--;
 	xa_erase(&mn->tunnel_keys, p->tunnel_key);
 	mw_table_remove(&mn->ports, &p->obj);
-	kfree_rcu(p, rcu);
+	mw_port_free(p);
 }

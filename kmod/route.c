@@ -39,9 +39,14 @@ static bool mw_route_compute_active(const struct mw_route *rt)
 }
 
 /* Called under RTNL when the egress port's state may have changed. */
-void mw_route_refresh(struct mw_route *rt)
+void mw_route_refresh(struct mw_net *mn, struct mw_route *rt)
 {
-	WRITE_ONCE(rt->active, mw_route_compute_active(rt));
+	bool active = mw_route_compute_active(rt);
+
+	if (active == rt->active)
+		return;
+	WRITE_ONCE(rt->active, active);
+	mw_prefix_update(mn, rt->prefix);
 }
 
 int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
@@ -71,13 +76,21 @@ int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
 		return err;
 	}
 
+	rt->active = mw_route_compute_active(rt);
+	err = mw_prefix_add_route(mn, rt);
+	if (err) {
+		mw_table_remove(&mn->routes, &rt->obj);
+		rhashtable_remove_fast(&mn->route_keys, &rt->key_node,
+				       mw_route_key_params);
+		synchronize_rcu();	/* before the caller's kfree() */
+		return err;
+	}
 	list_add_tail(&rt->router_node, &r->routes);
 	r->n_routes++;
 	if (p) {
 		list_add_tail(&rt->port_node, &p->routes);
 		p->n_routes++;
 	}
-	mw_route_refresh(rt);
 	return 0;
 }
 
@@ -89,6 +102,7 @@ void mw_route_destroy(struct mw_net *mn, struct mw_route *rt,
 	mw_assert_locked(mn);
 	mw_notify(mn, MIDWAY_CMD_ROUTE_DEL, rt, info);
 
+	mw_prefix_del_route(mn, rt);
 	rhashtable_remove_fast(&mn->route_keys, &rt->key_node,
 			       mw_route_key_params);
 	mw_table_remove(&mn->routes, &rt->obj);

@@ -3,7 +3,9 @@
  * Virtual routers: the container of ports and routes.
  */
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
+#include "fib.h"
 #include "midway.h"
 
 struct mw_router *mw_router_alloc(const uuid_t *id)
@@ -12,6 +14,11 @@ struct mw_router *mw_router_alloc(const uuid_t *id)
 
 	if (!r)
 		return NULL;
+	r->fib = mw_fib_create(GFP_KERNEL);
+	if (!r->fib) {
+		kfree(r);
+		return NULL;
+	}
 	uuid_copy(&r->obj.id, id);
 	r->admin_up = true;
 	INIT_LIST_HEAD(&r->ports);
@@ -31,6 +38,20 @@ int mw_router_insert(struct mw_net *mn, struct mw_router *r,
 	else if (err == -EEXIST)
 		NL_SET_ERR_MSG(extack, "a router with this id exists");
 	return err;
+}
+
+/* For a router that was never inserted. */
+void mw_router_free(struct mw_router *r)
+{
+	mw_fib_destroy(r->fib);
+	kfree(r);
+}
+
+/* After a grace period, in process context: the table may use vmalloc. */
+static void mw_router_free_work(struct work_struct *work)
+{
+	mw_router_free(container_of(to_rcu_work(work), struct mw_router,
+				    free_work));
 }
 
 /* A router's admin state gates its ports and their peers' state. */
@@ -64,5 +85,6 @@ void mw_router_destroy(struct mw_net *mn, struct mw_router *r,
 
 	mw_notify(mn, MIDWAY_CMD_ROUTER_DEL, r, info);
 	mw_table_remove(&mn->routers, &r->obj);
-	kfree_rcu(r, rcu);
+	INIT_RCU_WORK(&r->free_work, mw_router_free_work);
+	queue_rcu_work(mw_wq, &r->free_work);
 }

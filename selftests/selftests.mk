@@ -58,3 +58,14 @@ $(KSFT_HEADERS) &:
 			'*/tools/testing/selftests/kselftest_harness.h'; \
 	test -f $(KSFT_DIR)/kselftest.h -a -f $(KSFT_DIR)/kselftest_harness.h; \
 	touch $(KSFT_HEADERS)
+
+# Helpers that speak through libmidway, the project's own netlink client.
+SELFTESTS_MWNL	:= $(BUILD)/selftests/route_churn
+
+selftests: $(SELFTESTS_MWNL)
+
+$(SELFTESTS_MWNL): $(BUILD)/selftests/%: $(ROOT)/selftests/%.c \
+		$(BUILD)/lib/libmidway.a $(ROOT)/uapi/linux/midway.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(BUILD)/lib/libmidway.a $(NL_LIBS)

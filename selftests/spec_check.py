@@ -20,7 +20,9 @@
 #     attributes and commands the way this script does;
 #   - nothing in the header is missing from the spec;
 #   - each attribute's type agrees with the type noted in the header's
-#     comment beside it ("binary, 16 bytes", "be32", "u8, 0..32", ...);
+#     comment beside it ("binary, 16 bytes", "be32", "u8, 0..32", "nest,
+#     MIDWAY_A_STATS_*", "nest of MIDWAY_A_DROP nests", ...), and attributes
+#     noted "read-only" or "<COMMAND> only" are requested where they may be;
 #   - the kernel's generator (ynl-gen-c.py --mode uapi) renders from the spec
 #     a header whose every name has the value ours gives it;
 #   - and, to show the checks can fail, a copy of the spec with one attribute
@@ -389,6 +391,16 @@ class Checks:
         """Attribute types against the header's member comments."""
         members, _, _ = header_inventory(self.header)
         fam = self.spec['name']
+        sets = {s['name']: s for s in self.spec['attribute-sets']}
+        ops = self.spec['operations']['list']
+
+        def set_prefix(sname):
+            s = sets.get(sname, {'name': sname})
+            return c_upper(s.get('name-prefix', f"{fam}-a-{s['name']}-"))
+
+        def requests(op):
+            return [(mode, op.get(mode, {}).get('request', {})
+                     .get('attributes', [])) for mode in ('do', 'dump')]
         consts = {d['name']: d['value'] for d in self.spec.get('definitions', [])
                   if d['type'] == 'const'}
         enums = {c_upper(d.get('enum-name', f"{fam}-{d['name']}")).lower():
@@ -404,6 +416,8 @@ class Checks:
             for a in s['attributes']:
                 name = pfx + c_upper(a['name'])
                 note = members.get(name)
+                if not note and a['type'] == 'pad':
+                    continue    # the pad of u64s: no comment needed
                 if not note:
                     errs.append(f'{name}: no type comment in the header')
                     continue
@@ -412,10 +426,28 @@ class Checks:
                 words = [w.strip() for w in note.split(',')]
                 base = words[0]
                 want = {'be32': ('u32', 'big-endian')}.get(base, (base, None))
+                # "nest of MIDWAY_A_FOO nests": a nest of nests typed by
+                # their index, each of the set MIDWAY_A_FOO_*.
+                m = re.match(r'nest of (\w+) nests$', base)
+                if m:
+                    want = ('indexed-array', None)
+                    if a.get('sub-type') != 'nest':
+                        errs.append(f'{name}: header says "{base}", spec '
+                                    f"sub-type is {a.get('sub-type')}")
+                    inner = a.get('nested-attributes')
+                    if set_prefix(inner) != m.group(1) + '_':
+                        errs.append(f'{name}: header says "{base}", spec '
+                                    f'nests attribute set {inner}')
                 if (t, a.get('byte-order')) != want:
                     errs.append(f'{name}: header says "{note}", spec says '
                                 f'{t} {a.get("byte-order", "")}'.rstrip())
                 for w in words[1:]:
+                    m = re.match(r'(\w+)_\*$', w)
+                    if m and t == 'nest':
+                        inner = a.get('nested-attributes')
+                        if set_prefix(inner) != m.group(1) + '_':
+                            errs.append(f'{name}: header says {w}, spec nests '
+                                        f'attribute set {inner}')
                     m = re.match(r'(\d+) bytes$', w)
                     if m and limit(chk.get('exact-len')) != int(m.group(1)):
                         errs.append(f'{name}: header says {w}, spec exact-len '
@@ -439,13 +471,31 @@ class Checks:
                                 if a['name'] in req.get('attributes', []):
                                     errs.append(f'{name} is read-only but in '
                                                 f"the {op['name']} {mode} request")
-                    if w == 'DEL only':
-                        for op in self.spec['operations']['list']:
-                            req = op.get('do', {}).get('request', {})
-                            if (op.get('attribute-set') == s['name'] and
-                                    a['name'] in req.get('attributes', []) and
-                                    not op['name'].endswith('-del')):
-                                errs.append(f"{name} is DEL only but in the "
+                    # "DEL only": only in the requests of the set's -del
+                    # command; "ROUTE_LOOKUP only": only in that command's.
+                    m = re.match(r'(\w+) only$', w)
+                    if m:
+                        cmd = m.group(1)
+                        mine = [op for op in ops
+                                if op.get('attribute-set') == s['name']]
+                        if cmd == 'DEL':
+                            allowed = [op for op in mine
+                                       if op['name'].endswith('-del')]
+                        else:
+                            allowed = [op for op in mine
+                                       if c_upper(op['name']) == cmd]
+                            if not allowed:
+                                errs.append(f'{name}: header says {w}, but the '
+                                            f'spec has no such command of '
+                                            f"the {s['name']} set")
+                        for op in mine:
+                            used = any(a['name'] in attrs
+                                       for _, attrs in requests(op))
+                            if used and op not in allowed:
+                                errs.append(f'{name} is {w} but in the '
+                                            f"{op['name']} request")
+                            elif not used and op in allowed:
+                                errs.append(f'{name} is {w} but not in the '
                                             f"{op['name']} request")
         return errs
 

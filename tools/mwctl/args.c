@@ -127,6 +127,15 @@ int parse_dev(const char *s, uint32_t *ifindex)
 	return 0;
 }
 
+int parse_onoff(const char *kw, const char *s, bool *val)
+{
+	if (is(s, "on") || is(s, "off")) {
+		*val = is(s, "on");
+		return 0;
+	}
+	return fail("invalid %s \"%s\" (on or off)", kw, s);
+}
+
 int new_id(const struct mwnl_uuid *given, struct mwnl_uuid *id)
 {
 	int ret;

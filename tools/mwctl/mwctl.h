@@ -21,6 +21,22 @@
 extern bool opt_json;
 extern bool opt_pretty;
 
+/* Arrays (util.c) --------------------------------------------------------- */
+
+/* A growable array of one type of element. */
+struct vec {
+	void	*data;
+	size_t	n;
+	size_t	cap;
+	size_t	size;
+};
+
+#define VEC(type)		{ .size = sizeof(type) }
+#define vec_at(v, type, i)	(&((type *)(v)->data)[i])
+
+void *vec_push(struct vec *v);
+void vec_free(struct vec *v);
+
 /* Objects as the kernel reports them ------------------------------------- */
 
 struct mw_router {
@@ -49,6 +65,22 @@ struct mw_port {
 	struct mwnl_uuid	peer;
 	struct mwnl_uuid	host;
 	uint32_t		ifindex;
+	bool			proxy_arp;
+};
+
+/* One reason the datapath dropped packets at a port, and how many. */
+struct mw_drop {
+	char			reason[MIDWAY_NAME_MAX];
+	uint64_t		count;
+};
+
+/* A port's counters (STATS and DROPS of PORT_GET). */
+struct mw_port_stats {
+	uint64_t		rx_packets;
+	uint64_t		rx_bytes;
+	uint64_t		tx_packets;
+	uint64_t		tx_bytes;
+	struct vec		drops;		/* struct mw_drop, kernel order */
 };
 
 struct mw_route {
@@ -68,26 +100,20 @@ struct mw_route {
 	bool			active;
 };
 
+struct mw_neigh {
+	struct mwnl_uuid	port;
+	uint32_t		addr;		/* network order */
+	bool			has_mac;
+	uint8_t			mac[6];
+	uint8_t			state;		/* enum midway_neigh_state */
+};
+
 struct mw_host {
 	struct mwnl_uuid	id;
 	char			name[MIDWAY_NAME_MAX];
 	uint32_t		addr;		/* network order */
 	bool			local;
 };
-
-/* A growable array of one type of element (util.c). */
-struct vec {
-	void	*data;
-	size_t	n;
-	size_t	cap;
-	size_t	size;
-};
-
-#define VEC(type)		{ .size = sizeof(type) }
-#define vec_at(v, type, i)	(&((type *)(v)->data)[i])
-
-void *vec_push(struct vec *v);
-void vec_free(struct vec *v);
 
 /* Netlink and errors (util.c) -------------------------------------------- */
 
@@ -109,12 +135,14 @@ int request(struct nl_msg *msg, mwnl_cb_t cb, void *arg);
 void put_uuid(struct nl_msg *msg, int type, const struct mwnl_uuid *id);
 void put_str(struct nl_msg *msg, int type, const char *s);
 void put_u8(struct nl_msg *msg, int type, uint8_t v);
+void put_u16(struct nl_msg *msg, int type, uint16_t v);
 void put_u32(struct nl_msg *msg, int type, uint32_t v);
 void put_flag(struct nl_msg *msg, int type);
 
 /* Reads that tolerate an absent or short attribute. */
 uint8_t get_u8(const struct nlattr *a, uint8_t def);
 uint32_t get_u32(const struct nlattr *a, uint32_t def);
+uint64_t get_u64(const struct nlattr *a, uint64_t def);
 void get_str(const struct nlattr *a, char *buf, size_t size);
 
 /* Command lines (args.c) -------------------------------------------------- */
@@ -145,6 +173,8 @@ int parse_mac(const char *s, uint8_t mac[6]);
 int parse_u32(const char *kw, const char *s, uint32_t min, uint32_t max,
 	      uint32_t *val);
 int parse_dev(const char *s, uint32_t *ifindex);
+/* "on" or "off". */
+int parse_onoff(const char *kw, const char *s, bool *val);
 /* The id given with "id UUID", or a random one. */
 int new_id(const struct mwnl_uuid *given, struct mwnl_uuid *id);
 
@@ -187,11 +217,24 @@ void out_list_begin(void);
 void out_list_end(void);
 void out_obj_begin(void);
 void out_obj_end(void);
+/*
+ * Text: end the line of the open object here; what follows goes on a new
+ * line, indented by @indent (beyond out_indent()). JSON: nothing.
+ */
+void out_newline(const char *indent);
+/*
+ * JSON: open a member object @key of the open object; the helpers fill that
+ * until out_nest_end() (or out_obj_end()). Text: nothing.
+ */
+void out_nest_begin(const char *key);
+void out_nest_end(void);
 void out_indent(const char *prefix);
 void out_heading(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void out_str(const char *key, const char *fmt, const char *val);
 void out_uint(const char *key, const char *fmt, unsigned long val);
+/* @fmt takes a uint64_t (PRIu64); JSON: an exact integer. */
+void out_u64(const char *key, const char *fmt, uint64_t val);
 void out_bool(const char *key, const char *text_true, const char *text_false,
 	      bool val);
 
@@ -207,8 +250,36 @@ int port_parse(struct nlmsghdr *nlh, struct mw_port *p);
 /* All ports, or those of @router. */
 int port_dump(const struct mwnl_uuid *router, struct vec *ports);
 void port_print(const struct mw_port *p, const char *event);
+/* port_print() without the out_obj_end(): more may follow. */
+void port_print_fields(const struct mw_port *p, const char *event);
 int do_port(struct cmdline *c);
 void port_usage(void);
+
+/*
+ * "[router ROUTER] [PORT]" of port show, port stats, drops and neigh show:
+ * the ports of ROUTER if given, those that PORT names (its uuid or name)
+ * if given.
+ */
+struct port_filter {
+	const char		*router;
+	const char		*which;
+	struct mwnl_uuid	rid;
+};
+
+/* Parse the rest of @c; resolves ROUTER. */
+int port_filter_parse(struct cmdline *c, struct port_filter *f);
+/* The ROUTER of @f, or NULL, for port_dump(). */
+const struct mwnl_uuid *port_filter_router(const struct port_filter *f);
+bool port_filter_match(const struct port_filter *f, const struct mw_port *p);
+/* The error when PORT matched nothing. */
+int port_filter_none(const struct port_filter *f);
+
+/* Counters (stats.c): port stats, drops. */
+int port_stats_parse(struct nlmsghdr *nlh, struct mw_port_stats *s);
+void port_stats_free(struct mw_port_stats *s);
+int do_port_stats(struct cmdline *c);
+int do_drops(struct cmdline *c);
+void drops_usage(void);
 
 int route_parse(struct nlmsghdr *nlh, struct mw_route *r);
 void route_print(const struct mw_route *r, const char *event);
@@ -220,6 +291,18 @@ int host_dump(struct vec *hosts);
 void host_print(const struct mw_host *h, const char *event);
 int do_host(struct cmdline *c);
 void host_usage(void);
+
+int do_neigh(struct cmdline *c);
+void neigh_usage(void);
+
+/*
+ * Text, for a listing of every router: print items 0..n-1, grouped under a
+ * "router NAME:" heading per router, in the order of the routers, each
+ * group in item order. @router_of gives the router of an item.
+ */
+void print_by_router(size_t n,
+		     const struct mwnl_uuid *(*router_of)(size_t i, void *arg),
+		     void (*print)(size_t i, void *arg), void *arg);
 
 int do_monitor(struct cmdline *c);
 void monitor_usage(void);

@@ -6,6 +6,7 @@
  * joined by single spaces. JSON: an object is a cJSON object, appended to
  * the open list or printed at once on one line.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,15 +16,21 @@
 
 #include "mwctl.h"
 
+#define OUT_NEST_MAX	4
+
 static struct {
 	cJSON		*list;		/* the open list, or NULL */
-	cJSON		*obj;		/* the open object */
+	cJSON		*obj;		/* the open object, or nest in it */
+	cJSON		*nest[OUT_NEST_MAX];	/* the objects out.obj is in */
+	unsigned int	depth;
 	char		*line;		/* text of the open object */
 	size_t		len;
 	size_t		cap;
 	const char	*indent;
+	const char	*cont;		/* after out_newline(): its indent */
 } out = {
 	.indent = "",
+	.cont = "",
 };
 
 static void line_add(const char *fmt, va_list ap)
@@ -99,12 +106,23 @@ void out_obj_begin(void)
 {
 	if (opt_json)
 		out.obj = checked(cJSON_CreateObject());
+	out.depth = 0;
 	out.len = 0;
+	out.cont = "";
+}
+
+/* Print the text line of the open object, as far as it goes. */
+static void line_print(void)
+{
+	printf("%s%s%.*s\n", out.indent, out.cont, (int)out.len,
+	       out.len ? out.line : "");
 }
 
 void out_obj_end(void)
 {
 	if (opt_json) {
+		while (out.depth)
+			out_nest_end();
 		if (out.list) {
 			cJSON_AddItemToArray(out.list, out.obj);
 		} else {
@@ -116,9 +134,39 @@ void out_obj_end(void)
 		out.obj = NULL;
 		return;
 	}
-	printf("%s%.*s\n", out.indent, (int)out.len, out.len ? out.line : "");
+	line_print();
+	out.len = 0;
+	out.cont = "";
 	if (!out.list)
 		fflush(stdout);
+}
+
+void out_newline(const char *indent)
+{
+	if (opt_json)
+		return;
+	line_print();
+	out.len = 0;
+	out.cont = indent ? indent : "";
+}
+
+void out_nest_begin(const char *key)
+{
+	cJSON *nest;
+
+	if (!opt_json)
+		return;
+	if (out.depth == OUT_NEST_MAX)
+		abort();
+	nest = checked(cJSON_AddObjectToObject(out.obj, key));
+	out.nest[out.depth++] = out.obj;
+	out.obj = nest;
+}
+
+void out_nest_end(void)
+{
+	if (opt_json && out.depth)
+		out.obj = out.nest[--out.depth];
 }
 
 void out_indent(const char *prefix)
@@ -164,6 +212,21 @@ void out_uint(const char *key, const char *fmt, unsigned long val)
 	if (opt_json) {
 		if (key)
 			checked(cJSON_AddNumberToObject(out.obj, key, val));
+	} else if (fmt) {
+		text(fmt, val);
+	}
+}
+
+void out_u64(const char *key, const char *fmt, uint64_t val)
+{
+	char num[24];
+
+	if (opt_json) {
+		/* Exact, where a cJSON number (a double) is not above 2^53. */
+		if (key) {
+			snprintf(num, sizeof(num), "%" PRIu64, val);
+			checked(cJSON_AddRawToObject(out.obj, key, num));
+		}
 	} else if (fmt) {
 		text(fmt, val);
 	}

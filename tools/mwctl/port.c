@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mwctl port: add, set, del, show.
+ * mwctl port: add, set, del, show. port stats is in stats.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -15,12 +15,15 @@ void port_usage(void)
 	fputs("Usage: mwctl port add router ROUTER name NAME [id UUID]\n"
 	      "                      { exterior | interior } [mac MAC]\n"
 	      "                      [address A.B.C.D/LEN] [key N] [peer PORT]\n"
-	      "                      [host HOST] [dev IFNAME | ifindex N] [down]\n"
+	      "                      [host HOST] [dev IFNAME | ifindex N]\n"
+	      "                      [proxy-arp on|off] [down]\n"
 	      "       mwctl port set PORT [router ROUTER] [name NAME] [up|down]\n"
 	      "                      [mac MAC] [address A.B.C.D/LEN] [host HOST]\n"
 	      "                      [dev IFNAME | ifindex N | nodev]\n"
+	      "                      [proxy-arp on|off]\n"
 	      "       mwctl port del PORT [router ROUTER] [cascade]\n"
 	      "       mwctl [-j] [-p] port show [router ROUTER] [PORT]\n"
+	      "       mwctl [-j] [-p] port stats [router ROUTER] [PORT]\n"
 	      "PORT, ROUTER, HOST := { NAME | UUID }\n", stdout);
 }
 
@@ -52,6 +55,7 @@ int port_parse(struct nlmsghdr *nlh, struct mw_port *p)
 	p->has_peer = mwnl_get_uuid(tb[MIDWAY_A_PORT_PEER_ID], &p->peer);
 	p->has_host = mwnl_get_uuid(tb[MIDWAY_A_PORT_HOST_ID], &p->host);
 	p->ifindex = get_u32(tb[MIDWAY_A_PORT_IFINDEX], 0);
+	p->proxy_arp = get_u8(tb[MIDWAY_A_PORT_PROXY_ARP], 0);
 	return 0;
 }
 
@@ -88,11 +92,11 @@ static const char *kind_name(uint8_t kind)
 /*
  * show:  port NAME id UUID router ROUTER KIND [mac MAC] [address A/L]
  *             [key N] [peer PORT] [host HOST] [dev IFNAME | ifindex N]
- *             up|down oper up|down
+ *             [proxy-arp] up|down oper up|down
  * event: port EVENT NAME UUID router ROUTER ..., the same
  *        port state NAME up|down UUID router ROUTER ...: OPER_UP changed
  */
-void port_print(const struct mw_port *p, const char *event)
+void port_print_fields(const struct mw_port *p, const char *event)
 {
 	bool state = event && is(event, "state");
 	char id[MWNL_UUID_STRLEN], buf[MWNL_UUID_STRLEN];
@@ -135,11 +139,17 @@ void port_print(const struct mw_port *p, const char *event)
 		else
 			out_uint(NULL, "ifindex %lu", p->ifindex);
 	}
+	out_bool("proxy_arp", "proxy-arp", NULL, p->proxy_arp);
 	out_bool("admin_up", "up", "down", p->admin_up);
 	if (state)
 		out_bool("oper_up", NULL, NULL, p->oper_up);
 	else
 		out_bool("oper_up", "oper up", "oper down", p->oper_up);
+}
+
+void port_print(const struct mw_port *p, const char *event)
+{
+	port_print_fields(p, event);
 	out_obj_end();
 }
 
@@ -162,6 +172,7 @@ struct port_args {
 	uint32_t		key;
 	bool			has_ifindex;
 	uint32_t		ifindex;
+	int			proxy_arp;	/* -1: not given */
 	bool			cascade;
 };
 
@@ -208,6 +219,15 @@ static int port_common_arg(struct cmdline *c, const char *arg,
 		return v && !parse_u32(arg, v, 1, INT_MAX, &a->ifindex) ?
 			0 : -1;
 	}
+	if (is(arg, "proxy-arp")) {
+		bool on;
+
+		v = cl_value(c, arg);
+		if (!v || parse_onoff(arg, v, &on))
+			return -1;
+		a->proxy_arp = on;
+		return 0;
+	}
 	return 1;
 }
 
@@ -229,11 +249,13 @@ static void port_put_common(struct nl_msg *msg, const struct port_args *a,
 		put_uuid(msg, MIDWAY_A_PORT_HOST_ID, host);
 	if (a->has_ifindex)
 		put_u32(msg, MIDWAY_A_PORT_IFINDEX, a->ifindex);
+	if (a->proxy_arp >= 0)
+		put_u8(msg, MIDWAY_A_PORT_PROXY_ARP, a->proxy_arp);
 }
 
 static int port_add(struct cmdline *c)
 {
-	struct port_args a = { .up = 1 };
+	struct port_args a = { .up = 1, .proxy_arp = -1 };
 	struct mwnl_uuid id, router, peer, host;
 	struct nl_msg *msg;
 	const char *arg, *v;
@@ -318,7 +340,7 @@ static int port_resolve(const struct port_args *a, struct mwnl_uuid *id)
 
 static int port_set(struct cmdline *c)
 {
-	struct port_args a = { .up = -1 };
+	struct port_args a = { .up = -1, .proxy_arp = -1 };
 	struct mwnl_uuid id, host;
 	struct nl_msg *msg;
 	const char *arg;
@@ -358,7 +380,7 @@ static int port_set(struct cmdline *c)
 
 static int port_del(struct cmdline *c)
 {
-	struct port_args a = { .up = -1 };
+	struct port_args a = { .up = -1, .proxy_arp = -1 };
 	struct mwnl_uuid id;
 	struct nl_msg *msg;
 	const char *arg;
@@ -387,48 +409,71 @@ static int port_del(struct cmdline *c)
 	return request(msg, NULL, NULL);
 }
 
-static int port_show(struct cmdline *c)
+int port_filter_parse(struct cmdline *c, struct port_filter *f)
 {
-	struct vec v = VEC(struct mw_port);
-	const char *router = NULL, *which = NULL, *arg;
-	struct mwnl_uuid rid;
-	size_t i, shown = 0;
+	const char *arg;
 
+	memset(f, 0, sizeof(*f));
 	while ((arg = cl_next(c))) {
 		if (is(arg, "router")) {
-			router = cl_value(c, arg);
-			if (!router)
+			f->router = cl_value(c, arg);
+			if (!f->router)
 				return -1;
-		} else if (!which) {
-			which = arg;
+		} else if (!f->which) {
+			f->which = arg;
 		} else {
 			return bad_arg(c, arg);
 		}
 	}
-	if (router && resolve(MW_ROUTER, router, NULL, &rid))
+	if (f->router && resolve(MW_ROUTER, f->router, NULL, &f->rid))
 		return -1;
-	if (port_dump(router ? &rid : NULL, &v))
+	return 0;
+}
+
+const struct mwnl_uuid *port_filter_router(const struct port_filter *f)
+{
+	return f->router ? &f->rid : NULL;
+}
+
+bool port_filter_match(const struct port_filter *f, const struct mw_port *p)
+{
+	if (f->router && !mwnl_uuid_eq(&p->router, &f->rid))
+		return false;
+	return !f->which || names_match(f->which, &p->id, p->name);
+}
+
+int port_filter_none(const struct port_filter *f)
+{
+	if (f->router)
+		return fail("no port \"%s\" in router \"%s\"", f->which,
+			    f->router);
+	return fail("no port \"%s\"", f->which);
+}
+
+static int port_show(struct cmdline *c)
+{
+	struct vec v = VEC(struct mw_port);
+	struct port_filter f;
+	size_t i, shown = 0;
+
+	if (port_filter_parse(c, &f))
+		return -1;
+	if (port_dump(port_filter_router(&f), &v))
 		return fail_nl(nl());
 
-	for (i = 0; i < v.n; i++) {
-		struct mw_port *p = vec_at(&v, struct mw_port, i);
-
-		if (!which || names_match(which, &p->id, p->name))
+	for (i = 0; i < v.n; i++)
+		if (port_filter_match(&f, vec_at(&v, struct mw_port, i)))
 			shown++;
-	}
-	if (which && !shown) {
+	if (f.which && !shown) {
 		vec_free(&v);
-		if (router)
-			return fail("no port \"%s\" in router \"%s\"", which,
-				    router);
-		return fail("no port \"%s\"", which);
+		return port_filter_none(&f);
 	}
 
 	out_list_begin();
 	for (i = 0; i < v.n; i++) {
 		struct mw_port *p = vec_at(&v, struct mw_port, i);
 
-		if (!which || names_match(which, &p->id, p->name))
+		if (port_filter_match(&f, p))
 			port_print(p, NULL);
 	}
 	out_list_end();
@@ -448,6 +493,8 @@ int do_port(struct cmdline *c)
 		return port_set(c);
 	if (is(cmd, "del") || is(cmd, "delete"))
 		return port_del(c);
+	if (is(cmd, "stats"))
+		return do_port_stats(c);
 	if (is(cmd, "help")) {
 		port_usage();
 		return 0;

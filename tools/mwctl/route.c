@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mwctl route: add, del, show.
+ * mwctl route: add, del, show, get.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,13 @@ void route_usage(void)
 	      "                       [via GW] [port PORT]\n"
 	      "                       [blackhole | reject | local]\n"
 	      "       mwctl [-j] [-p] route show [router ROUTER]\n"
+	      "       mwctl [-j] [-p] route get router ROUTER [to] A.B.C.D\n"
+	      "                       [from A.B.C.D] [proto PROTO] [sport N]\n"
+	      "                       [dport N]\n"
 	      "NEXTHOP := { via GW port PORT | port PORT | blackhole | reject |\n"
 	      "             local }\n"
 	      "PREFIX := { A.B.C.D/LEN | A.B.C.D | default }\n"
+	      "PROTO := { tcp | udp | icmp | NUMBER }\n"
 	      "ROUTER, PORT := { NAME | UUID }\n", stdout);
 }
 
@@ -442,6 +447,126 @@ out:
 	return 0;
 }
 
+static int parse_proto(const char *s, uint8_t *proto)
+{
+	static const struct {
+		const char	*name;
+		uint8_t		num;
+	} protos[] = {
+		{ "icmp",	IPPROTO_ICMP },
+		{ "tcp",	IPPROTO_TCP },
+		{ "udp",	IPPROTO_UDP },
+	};
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		if (is(s, protos[i].name)) {
+			*proto = protos[i].num;
+			return 0;
+		}
+	}
+	if (mwnl_u32_parse(s, 0, 255, &v))
+		return fail("invalid proto \"%s\" (tcp, udp, icmp or 0..255)",
+			    s);
+	*proto = v;
+	return 0;
+}
+
+struct route_reply {
+	struct mw_route	r;
+	bool		found;
+};
+
+static int route_get_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct route_reply *rr = arg;
+
+	if (!rr->found && !route_parse(nlh, &rr->r))
+		rr->found = true;
+	return 0;
+}
+
+/* Which route a packet would take: ROUTE_LOOKUP. */
+static int route_get(struct cmdline *c)
+{
+	const char *router = NULL, *arg, *v;
+	bool has_dst = false, has_src = false, has_proto = false;
+	bool has_sport = false, has_dport = false;
+	uint32_t dst, src, sport, dport;
+	struct route_reply rr = { 0 };
+	struct mwnl_uuid rid;
+	struct nl_msg *msg;
+	uint8_t proto;
+
+	while ((arg = cl_next(c))) {
+		if (is(arg, "router")) {
+			router = cl_value(c, arg);
+			if (!router)
+				return -1;
+		} else if (is(arg, "from")) {
+			v = cl_value(c, arg);
+			if (!v || parse_addr("source", v, &src))
+				return -1;
+			has_src = true;
+		} else if (is(arg, "proto")) {
+			v = cl_value(c, arg);
+			if (!v || parse_proto(v, &proto))
+				return -1;
+			has_proto = true;
+		} else if (is(arg, "sport")) {
+			v = cl_value(c, arg);
+			if (!v || parse_u32(arg, v, 0, 65535, &sport))
+				return -1;
+			has_sport = true;
+		} else if (is(arg, "dport")) {
+			v = cl_value(c, arg);
+			if (!v || parse_u32(arg, v, 0, 65535, &dport))
+				return -1;
+			has_dport = true;
+		} else if (!has_dst) {
+			if (is(arg, "to")) {
+				arg = cl_value(c, arg);
+				if (!arg)
+					return -1;
+			}
+			if (parse_addr("destination", arg, &dst))
+				return -1;
+			has_dst = true;
+		} else {
+			return bad_arg(c, arg);
+		}
+	}
+	if (!router)
+		return fail("route get needs \"router ROUTER\"");
+	if (!has_dst)
+		return fail("route get needs a destination A.B.C.D");
+	if (resolve(MW_ROUTER, router, NULL, &rid))
+		return -1;
+
+	msg = new_msg(MIDWAY_CMD_ROUTE_LOOKUP, 0);
+	put_uuid(msg, MIDWAY_A_ROUTE_ROUTER_ID, &rid);
+	put_u32(msg, MIDWAY_A_ROUTE_DST, dst);
+	if (has_src)
+		put_u32(msg, MIDWAY_A_ROUTE_SRC, src);
+	if (has_proto)
+		put_u8(msg, MIDWAY_A_ROUTE_PROTO, proto);
+	/* Host order: the kernel converts them. */
+	if (has_sport)
+		put_u16(msg, MIDWAY_A_ROUTE_SPORT, sport);
+	if (has_dport)
+		put_u16(msg, MIDWAY_A_ROUTE_DPORT, dport);
+	if (request(msg, route_get_reply, &rr))
+		return -1;
+	if (!rr.found)
+		return fail("the kernel sent no route");
+
+	out_list_begin();
+	route_print(&rr.r, NULL);
+	out_list_end();
+	return 0;
+}
+
 int do_route(struct cmdline *c)
 {
 	const char *cmd = cl_next(c);
@@ -452,6 +577,8 @@ int do_route(struct cmdline *c)
 		return route_add(c);
 	if (is(cmd, "del") || is(cmd, "delete"))
 		return route_del(c);
+	if (is(cmd, "get"))
+		return route_get(c);
 	if (is(cmd, "help")) {
 		route_usage();
 		return 0;

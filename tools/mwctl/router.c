@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mwctl.h"
@@ -215,4 +216,57 @@ int do_router(struct cmdline *c)
 		return 0;
 	}
 	return bad_cmd(c, cmd);
+}
+
+/* print_by_router(): the items of @router not printed yet. */
+static void print_group(size_t n, bool *done,
+			const struct mwnl_uuid *(*router_of)(size_t i,
+							     void *arg),
+			void (*print)(size_t i, void *arg), void *arg,
+			const struct mwnl_uuid *router)
+{
+	struct mwnl_uuid rid = *router;		/* may point into an item */
+	bool first = true;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (done[i] || !mwnl_uuid_eq(router_of(i, arg), &rid))
+			continue;
+		if (first) {
+			out_indent(NULL);
+			out_heading("router %s:", label(MW_ROUTER, &rid));
+			out_indent("    ");
+			first = false;
+		}
+		print(i, arg);
+		done[i] = true;
+	}
+	out_indent(NULL);
+}
+
+void print_by_router(size_t n,
+		     const struct mwnl_uuid *(*router_of)(size_t i, void *arg),
+		     void (*print)(size_t i, void *arg), void *arg)
+{
+	struct vec routers = VEC(struct mw_router);
+	bool *done;
+	size_t i;
+
+	if (!n)
+		return;
+	if (router_dump(&routers))
+		routers.n = 0;
+	done = calloc(n, sizeof(*done));
+	if (!done)
+		oom();
+	for (i = 0; i < routers.n; i++)
+		print_group(n, done, router_of, print, arg,
+			    &vec_at(&routers, struct mw_router, i)->id);
+	/* Routers that came after the router dump. */
+	for (i = 0; i < n; i++)
+		if (!done[i])
+			print_group(n, done, router_of, print, arg,
+				    router_of(i, arg));
+	free(done);
+	vec_free(&routers);
 }

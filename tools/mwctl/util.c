@@ -105,6 +105,12 @@ void put_u8(struct nl_msg *msg, int type, uint8_t v)
 		oom();
 }
 
+void put_u16(struct nl_msg *msg, int type, uint16_t v)
+{
+	if (nla_put_u16(msg, type, v) < 0)
+		oom();
+}
+
 void put_u32(struct nl_msg *msg, int type, uint32_t v)
 {
 	if (nla_put_u32(msg, type, v) < 0)
@@ -129,6 +135,16 @@ uint32_t get_u32(const struct nlattr *a, uint32_t def)
 	uint32_t v;
 
 	if (!a || nla_len(a) < 4)
+		return def;
+	memcpy(&v, nla_data(a), sizeof(v));
+	return v;
+}
+
+uint64_t get_u64(const struct nlattr *a, uint64_t def)
+{
+	uint64_t v;
+
+	if (!a || nla_len(a) < 8)
 		return def;
 	memcpy(&v, nla_data(a), sizeof(v));
 	return v;

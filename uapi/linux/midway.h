@@ -72,16 +72,22 @@
  *     HOST_ID               exterior only, optional: where the port lives
  *     IFINDEX               exterior only, optional: the network device the
  *                           port is bound to; only on the local host
+ *     PROXY_ARP             optional u8 0/1, default 0: answer ARP for every
+ *                           address of the port's subnet, not only its own
  * MIDWAY_CMD_PORT_SET
  *     ID required; may change NAME, ADMIN_UP, MAC, ADDR + PREFIXLEN, HOST_ID,
- *     IFINDEX (0 unbinds). ROUTER_ID, KIND, TUNNEL_KEY and PEER_ID are fixed
+ *     IFINDEX (0 unbinds), PROXY_ARP. ROUTER_ID, KIND, TUNNEL_KEY and PEER_ID are fixed
  *     at creation (-EINVAL if they differ).
  * MIDWAY_CMD_PORT_DEL
  *     ID required, CASCADE optional flag.
  * MIDWAY_CMD_PORT_GET
  *   do:   ID required.
  *   dump: optional ROUTER_ID restricts the dump to that router's ports.
- *   Replies hold every attribute set on the port plus the read-only OPER_UP:
+ *   Replies hold every attribute set on the port, the read-only counters
+ *   STATS (nest of MIDWAY_A_STATS_*; an exterior port counts Ethernet frames,
+ *   an interior port IP packets) and DROPS (a nest holding one
+ *   MIDWAY_A_DROP nest per reason that counted a drop: REASON, a name such
+ *   as "no_route", and COUNT), and the read-only OPER_UP:
  *   1 when the port can carry traffic. An exterior port is up when it is
  *   admin-up and either bound to a local device that is running with carrier,
  *   or placed on a remote host; an interior port is up when it and its peer
@@ -121,6 +127,26 @@
  *     ID required, CASCADE optional flag.
  * MIDWAY_CMD_HOST_GET
  *   do: ID required; dump: no attributes.
+ *
+ * MIDWAY_CMD_NEIGH_NEW
+ *     PORT_ID, ADDR, MAC   required: a static entry in the neighbour table of
+ *                          an exterior port (replaces a learnt one)
+ * MIDWAY_CMD_NEIGH_DEL
+ *     PORT_ID, ADDR        required: forget an entry, static or learnt
+ * MIDWAY_CMD_NEIGH_GET
+ *   dump: PORT_ID required; one message per entry, with PORT_ID, ADDR, STATE
+ *   and, unless INCOMPLETE, MAC.
+ *   Neighbour entries are datapath state: their changes, learnt or through
+ *   NEIGH_NEW/DEL, are not sent on "events".
+ *
+ * MIDWAY_CMD_ROUTE_LOOKUP
+ *   Which route a packet would take in one router (do only, open to all):
+ *     ROUTER_ID, DST      required; DST is the packet's destination address
+ *     SRC                 optional, the source address (default 0.0.0.0)
+ *     PROTO, SPORT, DPORT optional: the flow, for the ECMP choice
+ *   The reply is a ROUTE_LOOKUP message with the chosen route's attributes
+ *   (as ROUTE_GET gives them); -ENETUNREACH when
+ *   no active route matches.
  *
  * Dumps
  * -----
@@ -196,9 +222,35 @@ enum {
 	MIDWAY_A_PORT_HOST_ID,		/* binary, 16 bytes */
 	MIDWAY_A_PORT_IFINDEX,		/* u32 */
 	MIDWAY_A_PORT_CASCADE,		/* flag, DEL only */
+	MIDWAY_A_PORT_PROXY_ARP,	/* u8 */
+	MIDWAY_A_PORT_STATS,		/* nest, MIDWAY_A_STATS_*, read-only */
+	MIDWAY_A_PORT_DROPS,		/* nest of MIDWAY_A_DROP nests, read-only */
 
 	__MIDWAY_A_PORT_MAX,
 	MIDWAY_A_PORT_MAX = (__MIDWAY_A_PORT_MAX - 1)
+};
+
+enum {
+	MIDWAY_A_STATS_UNSPEC,
+	MIDWAY_A_STATS_RX_PACKETS,	/* u64 */
+	MIDWAY_A_STATS_RX_BYTES,	/* u64 */
+	MIDWAY_A_STATS_TX_PACKETS,	/* u64 */
+	MIDWAY_A_STATS_TX_BYTES,	/* u64 */
+	MIDWAY_A_STATS_PAD,
+
+	__MIDWAY_A_STATS_MAX,
+	MIDWAY_A_STATS_MAX = (__MIDWAY_A_STATS_MAX - 1)
+};
+
+/* One reason the datapath dropped packets, and how many. */
+enum {
+	MIDWAY_A_DROP_UNSPEC,
+	MIDWAY_A_DROP_REASON,		/* string */
+	MIDWAY_A_DROP_COUNT,		/* u64 */
+	MIDWAY_A_DROP_PAD,
+
+	__MIDWAY_A_DROP_MAX,
+	MIDWAY_A_DROP_MAX = (__MIDWAY_A_DROP_MAX - 1)
 };
 
 enum {
@@ -214,6 +266,9 @@ enum {
 	MIDWAY_A_ROUTE_PORT_ID,		/* binary, 16 bytes */
 	MIDWAY_A_ROUTE_WEIGHT,		/* u32, 1..65535 */
 	MIDWAY_A_ROUTE_ACTIVE,		/* u8, read-only */
+	MIDWAY_A_ROUTE_PROTO,		/* u8, ROUTE_LOOKUP only */
+	MIDWAY_A_ROUTE_SPORT,		/* u16, ROUTE_LOOKUP only */
+	MIDWAY_A_ROUTE_DPORT,		/* u16, ROUTE_LOOKUP only */
 
 	__MIDWAY_A_ROUTE_MAX,
 	MIDWAY_A_ROUTE_MAX = (__MIDWAY_A_ROUTE_MAX - 1)
@@ -229,6 +284,24 @@ enum {
 
 	__MIDWAY_A_HOST_MAX,
 	MIDWAY_A_HOST_MAX = (__MIDWAY_A_HOST_MAX - 1)
+};
+
+enum midway_neigh_state {
+	MIDWAY_NEIGH_INCOMPLETE = 1,	/* asked, no answer yet */
+	MIDWAY_NEIGH_REACHABLE,		/* answered recently */
+	MIDWAY_NEIGH_STALE,		/* not confirmed for a while: probing */
+	MIDWAY_NEIGH_STATIC,		/* set through netlink, never ages */
+};
+
+enum {
+	MIDWAY_A_NEIGH_UNSPEC,
+	MIDWAY_A_NEIGH_PORT_ID,		/* binary, 16 bytes */
+	MIDWAY_A_NEIGH_ADDR,		/* be32 */
+	MIDWAY_A_NEIGH_MAC,		/* binary, 6 bytes */
+	MIDWAY_A_NEIGH_STATE,		/* u8, enum midway_neigh_state, read-only */
+
+	__MIDWAY_A_NEIGH_MAX,
+	MIDWAY_A_NEIGH_MAX = (__MIDWAY_A_NEIGH_MAX - 1)
 };
 
 enum {
@@ -249,6 +322,10 @@ enum {
 	MIDWAY_CMD_HOST_DEL,
 	MIDWAY_CMD_HOST_GET,
 	MIDWAY_CMD_HOST_SET,
+	MIDWAY_CMD_NEIGH_NEW,
+	MIDWAY_CMD_NEIGH_DEL,
+	MIDWAY_CMD_NEIGH_GET,
+	MIDWAY_CMD_ROUTE_LOOKUP,
 
 	__MIDWAY_CMD_MAX,
 	MIDWAY_CMD_MAX = (__MIDWAY_CMD_MAX - 1)

@@ -1,0 +1,877 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * midway: the forwarding table, an IPv4 poptrie (Asai and Ohara, "Poptrie: A
+ * Compressed Trie with Population Count for Fast and Scalable Software IP
+ * Routing Table Lookup", SIGCOMM 2015). Documentation/fib.md has the design
+ * with pictures; in short:
+ *
+ * - The first 18 bits of the address index a flat array, "top". An entry is
+ *   either a leaf (the caller's pointer, or NULL for no route) or, with bit
+ *   0 set, a node that resolves the next 6 bits.
+ * - A node has 64 slots; each is a child node or a leaf. "vector" marks the
+ *   children, "leafvec" marks where a run of equal leaves starts, so that a
+ *   prefix shorter than the node's stride costs one leaf, not 2^k copies.
+ *   The children of a node are stored next to each other, and the i-th slot
+ *   is found by counting bits (popcount) below i in the vector or leafvec.
+ * - Levels: top resolves /0-/18, nodes at level 0 resolve /19-/24, level 1
+ *   /25-/30 and level 2 /31-/32 (2 bits, spread over the 6-bit slot index
+ *   by shifting the address left by 4: the 36-bit "key").
+ * - Leaves are pushed down: every leaf slot holds the result of the lookup
+ *   for its addresses. A run of leaves always belongs to one prefix, which
+ *   its stored prefix length identifies; that is what updates work from.
+ *
+ * A node's children, leaves and the leaves' prefix lengths live in one
+ * allocation, the block:
+ *
+ *	[node header, top-level nodes only][plen1 x nl, padded to 8]
+ *	[leaf nl-1 ... leaf 1, leaf 0][child 0, child 1 ... child nc-1]
+ *	                               ^ node->base
+ *
+ * so a lookup reads each node (24 bytes) and then one leaf pointer.
+ *
+ * Updates never modify what readers can see, except by single aligned
+ * stores: a change rebuilds, bottom up, the nodes on the path to what it
+ * touches into new blocks (copy-on-write), then publishes each changed top
+ * entry with a release store and frees the replaced blocks after a grace
+ * period. Everything is allocated before anything is published, so a failed
+ * allocation leaves the table as it was. Replacing a prefix's leaf, or
+ * removing one when memory is short, overwrites the leaf pointers of its runs
+ * in place instead.
+ *
+ * The exact prefixes, with their leaves, are also kept in an open-addressing
+ * hash table ("rules"): a prefix can be entirely hidden by more specific ones
+ * and then appears nowhere in the trie, and removal needs the covering
+ * prefix.
+ */
+#include <linux/bitops.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/byteorder.h>
+
+#include "fib.h"
+
+#define FIB_TOP_BITS	18
+#define FIB_TOP_SIZE	(1U << FIB_TOP_BITS)
+#define FIB_STRIDE	6
+#define FIB_SLOTS	64
+#define FIB_LEVELS	3
+#define FIB_NODE_TAG	1UL
+#define FIB_RULES_MIN	64
+
+struct mw_fib_node {
+	u64 vector;		/* bit i: slot i is a child node */
+	u64 leafvec;		/* bit i: a run of leaves starts at slot i */
+	void *base;		/* children from here up, leaves down */
+};
+
+/* One slot of a node being rebuilt: a child node or a leaf. */
+struct mw_fib_slot {
+	struct mw_fib_node node;
+	void *leaf;
+	u8 plen1;		/* prefix length + 1; 0: no route */
+	bool child;
+};
+
+/*
+ * A change, applied to the slots of its prefix: those whose prefix
+ * "matches" become @leaf with @plen1. Insert matches the slots of shorter
+ * prefixes (or of none), replace and remove the slots of the prefix itself.
+ */
+struct mw_fib_op {
+	u64 key;		/* the prefix, host order, shifted left by 4 */
+	u8 len;
+	bool insert;
+	void *leaf;
+	u8 plen1;
+};
+
+/* A top entry to publish once the whole change is built. */
+struct mw_fib_pending {
+	unsigned long entry;
+	u32 index;
+	u8 plen1;
+};
+
+struct mw_fib_ptrs {
+	void **p;
+	size_t n, cap;
+};
+
+struct mw_fib {
+	unsigned long *top;		/* FIB_TOP_SIZE tagged entries */
+	u8 *top_plen1;			/* of the leaf entries of top */
+	gfp_t gfp;
+	unsigned int count;		/* prefixes */
+	u32 n_len[33];			/* prefixes per length */
+	size_t mem;
+
+	/* Exact prefixes: open addressing, linear probing, one allocation. */
+	struct {
+		void **leaf;
+		u32 *addr;
+		u8 *plen1;		/* 0: free slot */
+		u32 size;
+	} rules;
+
+	/* Scratch of the change in progress (changes are serialized). */
+	struct mw_fib_slot work[FIB_LEVELS][FIB_SLOTS];
+	struct mw_fib_ptrs fresh;	/* new blocks: freed if the change fails */
+	struct mw_fib_ptrs stale;	/* replaced blocks: freed after a GP */
+	size_t fresh_mem, stale_mem;	/* their kmalloc() sizes */
+	struct mw_fib_pending *pending;
+	size_t n_pending, cap_pending;
+};
+
+static inline u32 fib_mask(unsigned int len)
+{
+	return len ? ~0U << (32 - len) : 0;
+}
+
+/* Bit @i and all the bits below it. */
+static inline u64 fib_below(unsigned int i)
+{
+	return ~0ULL >> (63 - i);
+}
+
+/* The first prefix length a node of level @k resolves, minus one. */
+static inline unsigned int fib_level_base(unsigned int k)
+{
+	return FIB_TOP_BITS + FIB_STRIDE * k;
+}
+
+/* Where the slot index of level @k is in the 36-bit key. */
+static inline unsigned int fib_level_shift(unsigned int k)
+{
+	return 36 - FIB_TOP_BITS - FIB_STRIDE * (k + 1);
+}
+
+/* Block layout, see the top of the file. */
+static inline size_t fib_leaves_size(unsigned int nl)
+{
+	return ALIGN(nl, 8) + nl * sizeof(void *);
+}
+
+static inline size_t fib_block_size(unsigned int nc, unsigned int nl, bool top)
+{
+	return (top ? sizeof(struct mw_fib_node) : 0) + fib_leaves_size(nl) +
+	       nc * sizeof(struct mw_fib_node);
+}
+
+static inline unsigned int fib_nl(const struct mw_fib_node *n)
+{
+	return hweight64(n->leafvec);
+}
+
+static inline void *fib_block(const struct mw_fib_node *n, bool top)
+{
+	return (u8 *)n->base - fib_leaves_size(fib_nl(n)) -
+	       (top ? sizeof(struct mw_fib_node) : 0);
+}
+
+static inline struct mw_fib_node *fib_children(const struct mw_fib_node *n)
+{
+	return n->base;
+}
+
+/* Leaf @j (run j) is stored at base[-1 - j]. */
+static inline void **fib_leafp(const struct mw_fib_node *n, unsigned int j)
+{
+	return (void **)n->base - 1 - j;
+}
+
+static inline u8 *fib_plen1s(const struct mw_fib_node *n)
+{
+	return (u8 *)n->base - fib_leaves_size(fib_nl(n));
+}
+
+static inline size_t fib_node_mem(const struct mw_fib_node *n, bool top)
+{
+	return kmalloc_size_roundup(fib_block_size(hweight64(n->vector),
+						   fib_nl(n), top));
+}
+
+void *mw_fib_lookup(const struct mw_fib *fib, __be32 addr)
+{
+	u64 key = (u64)be32_to_cpu(addr) << 4;
+	unsigned long e = READ_ONCE(fib->top[key >> (36 - FIB_TOP_BITS)]);
+	const struct mw_fib_node *n;
+	unsigned int shift = fib_level_shift(0);
+	unsigned int i;
+
+	if (!(e & FIB_NODE_TAG))
+		return (void *)e;
+	n = (const struct mw_fib_node *)(e & ~FIB_NODE_TAG);
+	for (;;) {
+		i = (key >> shift) & (FIB_SLOTS - 1);
+		if (!((n->vector >> i) & 1))
+			break;
+		n = fib_children(n) + hweight64(n->vector & fib_below(i)) - 1;
+		shift -= FIB_STRIDE;
+	}
+	return READ_ONCE(*fib_leafp(n, hweight64(n->leafvec & fib_below(i)) - 1));
+}
+
+/* Growable arrays of the change in progress ------------------------------ */
+
+/* Make room for element @n of @arr: returns the array, maybe moved, or NULL. */
+static void *fib_grow(struct mw_fib *fib, void *arr, size_t *cap, size_t n,
+		      size_t elem)
+{
+	size_t ncap = *cap ? *cap * 2 : 64;
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	p = kvmalloc_array(ncap, elem, fib->gfp);
+	if (!p)
+		return NULL;
+	if (n)
+		memcpy(p, arr, n * elem);
+	kvfree(arr);
+	fib->mem += (ncap - *cap) * elem;
+	*cap = ncap;
+	return p;
+}
+
+static int fib_ptrs_reserve(struct mw_fib *fib, struct mw_fib_ptrs *v)
+{
+	void **p = fib_grow(fib, v->p, &v->cap, v->n, sizeof(*v->p));
+
+	if (!p)
+		return -ENOMEM;
+	v->p = p;
+	return 0;
+}
+
+static void fib_ptrs_release(struct mw_fib *fib, struct mw_fib_ptrs *v)
+{
+	v->n = 0;
+	if (v->cap > 4096) {
+		fib->mem -= v->cap * sizeof(*v->p);
+		kvfree(v->p);
+		v->p = NULL;
+		v->cap = 0;
+	}
+}
+
+/* Queue the block of @n to be freed once the change is published. */
+static int fib_stale(struct mw_fib *fib, const struct mw_fib_node *n, bool top)
+{
+	if (fib_ptrs_reserve(fib, &fib->stale))
+		return -ENOMEM;
+	fib->stale.p[fib->stale.n++] = fib_block(n, top);
+	fib->stale_mem += fib_node_mem(n, top);
+	return 0;
+}
+
+/* Rebuilding nodes ------------------------------------------------------- */
+
+/* Do the slots of @plen1 take part in @op? */
+static inline bool fib_op_matches(const struct mw_fib_op *op, u8 plen1)
+{
+	return op->insert ? plen1 <= op->len : plen1 == op->len + 1;
+}
+
+/*
+ * Do leaf slots @j < @i of a node of level @k belong to the same run: same
+ * leaf and the same prefix (two equal leaves of two prefixes stay apart, so
+ * that a run is always the whole of one prefix within the node)?
+ */
+static bool fib_same_run(const struct mw_fib_slot *a,
+			 const struct mw_fib_slot *b, unsigned int j,
+			 unsigned int i, unsigned int k)
+{
+	unsigned int base = fib_level_base(k), len;
+
+	if (a->leaf != b->leaf || a->plen1 != b->plen1)
+		return false;
+	if (a->plen1 <= base + 1)	/* no route, or covers the node */
+		return true;
+	len = a->plen1 - 1;
+	if (len >= base + FIB_STRIDE)	/* one slot each */
+		return false;
+	return !((i ^ j) >> (base + FIB_STRIDE - len));
+}
+
+/* Fill the 64 slots @w from @s: a child node, or a leaf over all of them. */
+static void fib_expand(const struct mw_fib_slot *s, struct mw_fib_slot *w)
+{
+	const struct mw_fib_node *n = &s->node;
+	const u8 *plen1;
+	unsigned int i, c = 0;
+	int j = -1;
+
+	if (!s->child) {
+		for (i = 0; i < FIB_SLOTS; i++) {
+			w[i].child = false;
+			w[i].leaf = s->leaf;
+			w[i].plen1 = s->plen1;
+		}
+		return;
+	}
+	plen1 = fib_plen1s(n);
+	for (i = 0; i < FIB_SLOTS; i++) {
+		if ((n->vector >> i) & 1) {
+			w[i].child = true;
+			w[i].node = fib_children(n)[c++];
+			continue;
+		}
+		if ((n->leafvec >> i) & 1)
+			j++;
+		w[i].child = false;
+		w[i].leaf = *fib_leafp(n, j);
+		w[i].plen1 = plen1[j];
+	}
+}
+
+/*
+ * Encode the slots of level @k into @s, which holds what they were built
+ * from: a leaf if they all are one run, else a new node in a new block.
+ */
+static int fib_encode(struct mw_fib *fib, unsigned int k,
+		      struct mw_fib_slot *s)
+{
+	const struct mw_fib_slot *w = fib->work[k];
+	bool top = k == 0;
+	struct mw_fib_node n = { 0 }, *hdr = NULL;
+	unsigned int i, nc = 0, nl = 0, last = 0;
+	size_t size;
+	u8 *block, *plen1;
+
+	for (i = 0; i < FIB_SLOTS; i++) {
+		if (w[i].child) {
+			n.vector |= 1ULL << i;
+			nc++;
+			continue;
+		}
+		if (!nl || !fib_same_run(&w[last], &w[i], last, i, k)) {
+			n.leafvec |= 1ULL << i;
+			nl++;
+		}
+		last = i;
+	}
+
+	if (!nc && nl == 1) {
+		if (s->child && fib_stale(fib, &s->node, top))
+			return -ENOMEM;
+		s->child = false;
+		s->leaf = w[0].leaf;
+		s->plen1 = w[0].plen1;
+		return 0;
+	}
+
+	if (fib_ptrs_reserve(fib, &fib->fresh))
+		return -ENOMEM;
+	size = fib_block_size(nc, nl, top);
+	block = kmalloc(size, fib->gfp);
+	if (!block)
+		return -ENOMEM;
+	fib->fresh.p[fib->fresh.n++] = block;
+	fib->fresh_mem += kmalloc_size_roundup(size);
+	if (s->child && fib_stale(fib, &s->node, top))
+		return -ENOMEM;
+
+	if (top) {
+		hdr = (struct mw_fib_node *)block;
+		block += sizeof(*hdr);
+	}
+	plen1 = block;
+	n.base = block + fib_leaves_size(nl);
+	memset(plen1, 0, ALIGN(nl, 8));
+	nc = 0;
+	nl = 0;
+	for (i = 0; i < FIB_SLOTS; i++) {
+		if (w[i].child) {
+			fib_children(&n)[nc++] = w[i].node;
+		} else if ((n.leafvec >> i) & 1) {
+			*fib_leafp(&n, nl) = w[i].leaf;
+			plen1[nl++] = w[i].plen1;
+		}
+	}
+	if (hdr)
+		*hdr = n;
+	s->child = true;
+	s->node = n;
+	return 0;
+}
+
+/*
+ * Apply @op to the node of level @k in slot @s (or, when @s is a leaf that
+ * @op splits, to a node made of that leaf) and store the result in @s.
+ * Returns 1 if @s changed, 0 if not, or a negative error.
+ */
+static int fib_rebuild(struct mw_fib *fib, unsigned int k,
+		       struct mw_fib_slot *s, const struct mw_fib_op *op)
+{
+	struct mw_fib_slot *w = fib->work[k];
+	unsigned int base = fib_level_base(k);
+	unsigned int first = 0, last = FIB_SLOTS - 1, i;
+	bool below = op->len > base + FIB_STRIDE;
+	bool dirty = false;
+	int err;
+
+	if (WARN_ON(k >= FIB_LEVELS))
+		return -EINVAL;
+	fib_expand(s, w);
+	if (op->len > base) {
+		first = (op->key >> fib_level_shift(k)) & (FIB_SLOTS - 1);
+		last = below ? first :
+		       first + (1U << (base + FIB_STRIDE - op->len)) - 1;
+	}
+	for (i = first; i <= last; i++) {
+		struct mw_fib_slot *c = &w[i];
+
+		if (c->child || (below && fib_op_matches(op, c->plen1))) {
+			err = fib_rebuild(fib, k + 1, c, op);
+			if (err < 0)
+				return err;
+			dirty |= err;
+		} else if (fib_op_matches(op, c->plen1)) {
+			c->leaf = op->leaf;
+			c->plen1 = op->plen1;
+			dirty = true;
+		}
+	}
+	if (!dirty)
+		return 0;
+	err = fib_encode(fib, k, s);
+	return err < 0 ? err : 1;
+}
+
+/* Forget the change in progress: nothing of it was published. */
+static void fib_rollback(struct mw_fib *fib)
+{
+	size_t i;
+
+	for (i = 0; i < fib->fresh.n; i++)
+		kfree(fib->fresh.p[i]);
+	fib_ptrs_release(fib, &fib->fresh);
+	fib_ptrs_release(fib, &fib->stale);
+	fib->fresh_mem = 0;
+	fib->stale_mem = 0;
+	fib->n_pending = 0;
+}
+
+/* Publish the change in progress, then free what it replaced. */
+static void fib_commit(struct mw_fib *fib)
+{
+	const struct mw_fib_pending *p;
+	size_t i;
+
+	for (i = 0; i < fib->n_pending; i++) {
+		p = &fib->pending[i];
+		fib->top_plen1[p->index] = p->plen1;
+		/* Pairs with READ_ONCE() and the address dependency in lookup. */
+		smp_store_release(&fib->top[p->index], p->entry);
+	}
+	fib->n_pending = 0;
+	for (i = 0; i < fib->stale.n; i++)
+		kvfree_rcu_mightsleep(fib->stale.p[i]);
+	fib->mem += fib->fresh_mem;
+	fib->mem -= fib->stale_mem;
+	fib->fresh_mem = 0;
+	fib->stale_mem = 0;
+	fib->fresh.n = 0;
+	fib_ptrs_release(fib, &fib->fresh);
+	fib_ptrs_release(fib, &fib->stale);
+	if (fib->cap_pending > 4096) {
+		fib->mem -= fib->cap_pending * sizeof(*fib->pending);
+		kvfree(fib->pending);
+		fib->pending = NULL;
+		fib->cap_pending = 0;
+	}
+}
+
+/* The top entry @i as a slot. */
+static void fib_top_slot(const struct mw_fib *fib, u32 i, struct mw_fib_slot *s)
+{
+	unsigned long e = fib->top[i];
+
+	s->child = e & FIB_NODE_TAG;
+	if (s->child) {
+		s->node = *(struct mw_fib_node *)(e & ~FIB_NODE_TAG);
+	} else {
+		s->leaf = (void *)e;
+		s->plen1 = fib->top_plen1[i];
+	}
+}
+
+/*
+ * Build @op, then publish it. Returns 0, or -ENOMEM with the table
+ * unchanged.
+ */
+static int fib_apply(struct mw_fib *fib, const struct mw_fib_op *op)
+{
+	u32 first = op->key >> (36 - FIB_TOP_BITS), last = first, i;
+	bool below = op->len > FIB_TOP_BITS;
+	struct mw_fib_pending *p;
+	struct mw_fib_slot s;
+	int err;
+
+	if (!below)
+		last = first + (1U << (FIB_TOP_BITS - op->len)) - 1;
+	for (i = first; i <= last; i++) {
+		fib_top_slot(fib, i, &s);
+		if (s.child || (below && fib_op_matches(op, s.plen1))) {
+			err = fib_rebuild(fib, 0, &s, op);
+			if (err < 0)
+				goto fail;
+			if (!err)
+				continue;
+		} else if (fib_op_matches(op, s.plen1)) {
+			s.leaf = op->leaf;
+			s.plen1 = op->plen1;
+		} else {
+			continue;
+		}
+		p = fib_grow(fib, fib->pending, &fib->cap_pending,
+			     fib->n_pending, sizeof(*p));
+		if (!p) {
+			err = -ENOMEM;
+			goto fail;
+		}
+		fib->pending = p;
+		p += fib->n_pending++;
+		p->index = i;
+		if (s.child) {
+			p->entry = (unsigned long)fib_block(&s.node, true) |
+				   FIB_NODE_TAG;
+			p->plen1 = 0;
+		} else {
+			p->entry = (unsigned long)s.leaf;
+			p->plen1 = s.plen1;
+		}
+		if (!(i & 1023))
+			cond_resched();
+	}
+	fib_commit(fib);
+	return 0;
+fail:
+	fib_rollback(fib);
+	return err;
+}
+
+/*
+ * Apply a replace or remove @op without allocating: overwrite, in the blocks
+ * readers see, the leaves of the runs of @op's prefix. The result is correct
+ * but may not be compact (runs or nodes that could merge).
+ */
+static void fib_write_node(struct mw_fib *fib, unsigned int k,
+			   const struct mw_fib_node *n,
+			   const struct mw_fib_op *op)
+{
+	unsigned int base = fib_level_base(k);
+	unsigned int first = 0, last = FIB_SLOTS - 1, i, j;
+	u8 *plen1 = fib_plen1s(n);
+
+	if (op->len > base) {
+		first = (op->key >> fib_level_shift(k)) & (FIB_SLOTS - 1);
+		if (op->len <= base + FIB_STRIDE)
+			last = first + (1U << (base + FIB_STRIDE - op->len)) - 1;
+		else
+			last = first;
+	}
+	for (i = first; i <= last; i++) {
+		if ((n->vector >> i) & 1) {
+			fib_write_node(fib, k + 1, fib_children(n) +
+				       hweight64(n->vector & fib_below(i)) - 1,
+				       op);
+			continue;
+		}
+		j = hweight64(n->leafvec & fib_below(i)) - 1;
+		if (plen1[j] == op->len + 1) {
+			plen1[j] = op->plen1;
+			smp_store_release(fib_leafp(n, j), op->leaf);
+		}
+	}
+}
+
+static void fib_write(struct mw_fib *fib, const struct mw_fib_op *op)
+{
+	u32 first = op->key >> (36 - FIB_TOP_BITS), last = first, i;
+	unsigned long e;
+
+	if (op->len <= FIB_TOP_BITS)
+		last = first + (1U << (FIB_TOP_BITS - op->len)) - 1;
+	for (i = first; i <= last; i++) {
+		e = fib->top[i];
+		if (e & FIB_NODE_TAG) {
+			fib_write_node(fib, 0, (struct mw_fib_node *)
+				       (e & ~FIB_NODE_TAG), op);
+		} else if (fib->top_plen1[i] == op->len + 1) {
+			fib->top_plen1[i] = op->plen1;
+			smp_store_release(&fib->top[i], (unsigned long)op->leaf);
+		}
+	}
+}
+
+/* The exact prefixes ----------------------------------------------------- */
+
+static u32 fib_rule_home(const struct mw_fib *fib, u32 addr, u8 plen1)
+{
+	u64 h = ((u64)addr << 6 | plen1) * 0x9e3779b97f4a7c15ULL;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return ((h >> 32) * fib->rules.size) >> 32;
+}
+
+static inline u32 fib_rule_next(const struct mw_fib *fib, u32 i)
+{
+	return i + 1 == fib->rules.size ? 0 : i + 1;
+}
+
+/* The slot of @addr/@len, or -1. */
+static s64 fib_rule_find(const struct mw_fib *fib, u32 addr, unsigned int len)
+{
+	u32 i;
+
+	if (!fib->rules.size)
+		return -1;
+	for (i = fib_rule_home(fib, addr, len + 1); fib->rules.plen1[i];
+	     i = fib_rule_next(fib, i)) {
+		if (fib->rules.plen1[i] == len + 1 && fib->rules.addr[i] == addr)
+			return i;
+	}
+	return -1;
+}
+
+static void fib_rule_put(struct mw_fib *fib, u32 addr, u8 plen1, void *leaf)
+{
+	u32 i = fib_rule_home(fib, addr, plen1);
+
+	while (fib->rules.plen1[i])
+		i = fib_rule_next(fib, i);
+	fib->rules.addr[i] = addr;
+	fib->rules.plen1[i] = plen1;
+	fib->rules.leaf[i] = leaf;
+}
+
+static int fib_rules_resize(struct mw_fib *fib, u32 size)
+{
+	typeof(fib->rules) old = fib->rules;
+	u8 *p = kvzalloc(size * (sizeof(void *) + sizeof(u32) + 1), fib->gfp);
+	u32 i;
+
+	if (!p)
+		return -ENOMEM;
+	fib->rules.leaf = (void **)p;
+	fib->rules.addr = (u32 *)(p + size * sizeof(void *));
+	fib->rules.plen1 = p + size * (sizeof(void *) + sizeof(u32));
+	fib->rules.size = size;
+	for (i = 0; i < old.size; i++)
+		if (old.plen1[i])
+			fib_rule_put(fib, old.addr[i], old.plen1[i],
+				     old.leaf[i]);
+	kvfree(old.leaf);
+	fib->mem -= (size_t)old.size * (sizeof(void *) + sizeof(u32) + 1);
+	fib->mem += (size_t)size * (sizeof(void *) + sizeof(u32) + 1);
+	return 0;
+}
+
+/* Backward-shift deletion: no tombstones, probes stay short. */
+static void fib_rule_del(struct mw_fib *fib, u32 hole)
+{
+	u32 i, home;
+
+	for (i = fib_rule_next(fib, hole); fib->rules.plen1[i];
+	     i = fib_rule_next(fib, i)) {
+		home = fib_rule_home(fib, fib->rules.addr[i],
+				     fib->rules.plen1[i]);
+		/* Can the entry at i move back to the hole? */
+		if (hole <= i ? home > hole && home <= i :
+				home > hole || home <= i)
+			continue;
+		fib->rules.addr[hole] = fib->rules.addr[i];
+		fib->rules.plen1[hole] = fib->rules.plen1[i];
+		fib->rules.leaf[hole] = fib->rules.leaf[i];
+		hole = i;
+	}
+	fib->rules.plen1[hole] = 0;
+	fib->rules.leaf[hole] = NULL;
+}
+
+/* The API ---------------------------------------------------------------- */
+
+struct mw_fib *mw_fib_create(gfp_t gfp)
+{
+	struct mw_fib *fib = kvzalloc(sizeof(*fib), gfp);
+
+	if (!fib)
+		return NULL;
+	fib->gfp = gfp;
+	fib->top = kvcalloc(FIB_TOP_SIZE, sizeof(*fib->top), gfp);
+	fib->top_plen1 = kvzalloc(FIB_TOP_SIZE, gfp);
+	if (!fib->top || !fib->top_plen1) {
+		kvfree(fib->top);
+		kvfree(fib->top_plen1);
+		kvfree(fib);
+		return NULL;
+	}
+	fib->mem = sizeof(*fib) + FIB_TOP_SIZE * (sizeof(*fib->top) + 1);
+	return fib;
+}
+
+static void fib_free_node(const struct mw_fib_node *n, bool top)
+{
+	unsigned int i, nc = hweight64(n->vector);
+
+	for (i = 0; i < nc; i++)
+		fib_free_node(fib_children(n) + i, false);
+	kvfree_rcu_mightsleep(fib_block(n, top));
+}
+
+void mw_fib_destroy(struct mw_fib *fib)
+{
+	unsigned long e;
+	u32 i;
+
+	if (!fib)
+		return;
+	for (i = 0; i < FIB_TOP_SIZE; i++) {
+		e = fib->top[i];
+		if (e & FIB_NODE_TAG)
+			fib_free_node((struct mw_fib_node *)(e & ~FIB_NODE_TAG),
+				      true);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	kvfree(fib->rules.leaf);
+	kvfree(fib->fresh.p);
+	kvfree(fib->stale.p);
+	kvfree(fib->pending);
+	kvfree(fib->top_plen1);
+	kvfree_rcu_mightsleep(fib->top);
+	kvfree_rcu_mightsleep(fib);
+}
+
+static bool fib_valid(u32 addr, u8 plen, const void *leaf)
+{
+	return plen <= 32 && !(addr & ~fib_mask(plen)) && leaf &&
+	       !((unsigned long)leaf & FIB_NODE_TAG);
+}
+
+int mw_fib_insert(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf)
+{
+	u32 addr = be32_to_cpu(prefix);
+	struct mw_fib_op op = {
+		.key = (u64)addr << 4,
+		.len = plen,
+		.insert = true,
+		.leaf = leaf,
+		.plen1 = plen + 1,
+	};
+	int err;
+
+	if (!fib_valid(addr, plen, leaf))
+		return -EINVAL;
+	if (fib_rule_find(fib, addr, plen) >= 0)
+		return -EEXIST;
+	/* Room for one more at most 80% full, before changing anything. */
+	if ((u64)(fib->count + 1) * 5 > (u64)fib->rules.size * 4) {
+		err = fib_rules_resize(fib, max_t(u32, FIB_RULES_MIN,
+						  (fib->count + 1) * 2));
+		if (err)
+			return err;
+	}
+	err = fib_apply(fib, &op);
+	if (err)
+		return err;
+	fib_rule_put(fib, addr, plen + 1, leaf);
+	fib->count++;
+	fib->n_len[plen]++;
+	return 0;
+}
+
+int mw_fib_replace(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf,
+		   void **old)
+{
+	u32 addr = be32_to_cpu(prefix);
+	struct mw_fib_op op = {
+		.key = (u64)addr << 4,
+		.len = plen,
+		.leaf = leaf,
+		.plen1 = plen + 1,
+	};
+	s64 i;
+
+	if (!fib_valid(addr, plen, leaf))
+		return -EINVAL;
+	i = fib_rule_find(fib, addr, plen);
+	if (i < 0)
+		return -ENOENT;
+	if (old)
+		*old = fib->rules.leaf[i];
+	fib_write(fib, &op);
+	fib->rules.leaf[i] = leaf;
+	return 0;
+}
+
+void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen)
+{
+	u32 addr = be32_to_cpu(prefix);
+	struct mw_fib_op op = {
+		.key = (u64)addr << 4,
+		.len = plen,
+	};
+	void *leaf;
+	s64 i, c;
+	int len;
+
+	if (plen > 32 || (addr & ~fib_mask(plen)))
+		return NULL;
+	i = fib_rule_find(fib, addr, plen);
+	if (i < 0)
+		return NULL;
+	leaf = fib->rules.leaf[i];
+
+	/* Its addresses go to the longest shorter prefix that covers it. */
+	for (len = plen - 1; len >= 0; len--) {
+		if (!fib->n_len[len])
+			continue;
+		c = fib_rule_find(fib, addr & fib_mask(len), len);
+		if (c >= 0) {
+			op.leaf = fib->rules.leaf[c];
+			op.plen1 = len + 1;
+			break;
+		}
+	}
+	if (fib_apply(fib, &op))
+		fib_write(fib, &op);
+
+	fib_rule_del(fib, i);
+	fib->count--;
+	fib->n_len[plen]--;
+	/* Shrink below 20% full; keeping the larger table is fine too. */
+	if (fib->rules.size > FIB_RULES_MIN &&
+	    (u64)fib->count * 5 < fib->rules.size)
+		fib_rules_resize(fib, max_t(u32, FIB_RULES_MIN,
+					    fib->count * 2));
+	return leaf;
+}
+
+void *mw_fib_get(const struct mw_fib *fib, __be32 prefix, u8 plen)
+{
+	u32 addr = be32_to_cpu(prefix);
+	s64 i;
+
+	if (plen > 32)
+		return NULL;
+	i = fib_rule_find(fib, addr, plen);
+	return i < 0 ? NULL : fib->rules.leaf[i];
+}
+
+unsigned int mw_fib_count(const struct mw_fib *fib)
+{
+	return fib->count;
+}
+
+size_t mw_fib_mem(const struct mw_fib *fib)
+{
+	return fib->mem;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * midway: the IPv4 forwarding table of one virtual router, a longest-prefix
+ * match from a destination address to the caller's object for that prefix.
+ *
+ * The same source builds in the kernel module and, through the small shim in
+ * userspace/kcompat/, natively in userspace for the unit test
+ * (selftests/fib_test.c) and the benchmark (tools/bench/fib_bench.c). It
+ * knows nothing of routes, ports or netlink: a prefix maps to an opaque leaf
+ * pointer (in the module, the object that holds the prefix's ECMP group).
+ * Documentation/fib.md describes the structure, a poptrie.
+ *
+ * Concurrency
+ * -----------
+ * Changes (insert, replace, remove, destroy) are serialized by the caller's
+ * lock and may sleep. mw_fib_get() and mw_fib_count() need that lock too.
+ * mw_fib_lookup() takes no lock: it runs under rcu_read_lock() (or with
+ * bottom halves disabled) concurrently with one change. A change builds new
+ * nodes, publishes each with a single release store, and frees the old ones
+ * after a grace period, so a lookup sees every part of the table either
+ * before or after the change, never half-built, and a change never disturbs
+ * lookups of the prefixes it does not touch.
+ *
+ * A leaf that replace() or remove() took out of the table may still be
+ * returned to readers that started before: the caller frees it after a grace
+ * period (kfree_rcu()), as it would any RCU-protected object.
+ *
+ * Leaves must be non-NULL and at least 2-byte aligned (any kmalloc()ed object
+ * is): the table tags its own pointers with bit 0.
+ */
+#ifndef _MW_FIB_H
+#define _MW_FIB_H
+
+#include <linux/types.h>
+
+struct mw_fib;
+
+/*
+ * Create an empty table. @gfp is used for every allocation the table makes,
+ * now and in later changes: GFP_KERNEL, or GFP_KERNEL_ACCOUNT to charge the
+ * memory to the caller's cgroup. Returns NULL when out of memory.
+ */
+struct mw_fib *mw_fib_create(gfp_t gfp);
+
+/*
+ * Destroy the table. Lookups that found it before it was unpublished may
+ * still be running: all its memory is freed after a grace period. The leaves
+ * are the caller's. May sleep.
+ */
+void mw_fib_destroy(struct mw_fib *fib);
+
+/*
+ * Add @prefix/@plen (network byte order, host bits zero) with @leaf.
+ * Returns 0, -EEXIST if the prefix already has a leaf, -EINVAL for a bad
+ * prefix or leaf, or -ENOMEM; on error the table is unchanged.
+ */
+int mw_fib_insert(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf);
+
+/*
+ * Give the existing @prefix/@plen the leaf @leaf, atomically for readers (a
+ * lookup returns the old or the new leaf, never nothing). The old leaf is
+ * stored in *@old if @old is not NULL. Returns 0, -ENOENT if the prefix is
+ * not in the table or -EINVAL. Allocates nothing, so cannot fail otherwise.
+ */
+int mw_fib_replace(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf,
+		   void **old);
+
+/*
+ * Remove @prefix/@plen: its addresses fall back to the longest shorter
+ * prefix that covers them. Returns its leaf, or NULL if it was not in the
+ * table. Never fails: without memory to compact the table, it rewrites the
+ * leaves in place.
+ */
+void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen);
+
+/*
+ * The leaf of the longest prefix that contains @addr, or NULL. Lock-free:
+ * call under rcu_read_lock(); the leaf stays valid until rcu_read_unlock().
+ */
+void *mw_fib_lookup(const struct mw_fib *fib, __be32 addr);
+
+/* The leaf of exactly @prefix/@plen, or NULL. Under the caller's lock. */
+void *mw_fib_get(const struct mw_fib *fib, __be32 prefix, u8 plen);
+
+/* Number of prefixes in the table. Under the caller's lock. */
+unsigned int mw_fib_count(const struct mw_fib *fib);
+
+/*
+ * Bytes the table uses: its nodes counted at the size the kernel's kmalloc()
+ * really gives them (its size classes), its arrays at their requested size.
+ * The leaves, which are the caller's, are not counted.
+ */
+size_t mw_fib_mem(const struct mw_fib *fib);
+
+#endif /* _MW_FIB_H */

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Prefixes, ECMP groups and resilient hashing: see nexthop.h.
+ */
+#include <linux/inetdevice.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+
+#include "fib.h"
+#include "midway.h"
+#include "nexthop.h"
+
+static const struct rhashtable_params mw_prefix_params = {
+	.key_len		= sizeof(struct mw_prefix_key),
+	.key_offset		= offsetof(struct mw_prefix, key),
+	.head_offset		= offsetof(struct mw_prefix, node),
+	.automatic_shrinking	= true,
+};
+
+int mw_prefixes_init(struct mw_net *mn)
+{
+	return rhashtable_init(&mn->prefixes, &mw_prefix_params);
+}
+
+void mw_prefixes_destroy(struct mw_net *mn)
+{
+	rhashtable_destroy(&mn->prefixes);
+}
+
+static int mw_member_index(const struct mw_nhgroup *g,
+			   const struct mw_route *rt)
+{
+	int i;
+
+	for (i = 0; i < g->n_members; i++)
+		if (g->members[i] == rt)
+			return i;
+	return -1;
+}
+
+/*
+ * Give each bucket a member, every member its fair share (the first
+ * BUCKETS % n members one more). A bucket's "home" member is the one it has
+ * when the group is built afresh: bucket b belongs to member b % n.
+ *
+ * When members only left since the previous table @old, a bucket stays
+ * with its member if that is its home (pass 1), or else while the member is
+ * under its share (pass 2); the rest go home if there is room, else to any
+ * member under its share (pass 3): a member that leaves takes only its own
+ * flows with it. When a member joins, every bucket goes home: the layout is
+ * the fresh one again, so after a member comes back the spread is exactly
+ * what it was before it left.
+ */
+static void mw_nhgroup_fill(struct mw_nhgroup *g, const struct mw_nhgroup *old)
+{
+	u16 quota[MW_ECMP_MAX], count[MW_ECMP_MAX] = {};
+	DECLARE_BITMAP(taken, MW_ECMP_BUCKETS);
+	unsigned int n = g->n_members, b, m;
+	int owner[MW_ECMP_BUCKETS];
+
+	bitmap_zero(taken, MW_ECMP_BUCKETS);
+	for (m = 0; m < n; m++)
+		quota[m] = MW_ECMP_BUCKETS / n + (m < MW_ECMP_BUCKETS % n);
+	for (m = 0; old && m < n; m++)
+		if (mw_member_index(old, g->members[m]) < 0)
+			old = NULL;	/* a member joined */
+	for (b = 0; b < MW_ECMP_BUCKETS; b++)
+		owner[b] = old ? mw_member_index(g, old->members[old->buckets[b]]) : -1;
+
+	for (b = 0; b < MW_ECMP_BUCKETS; b++) {
+		if (owner[b] == b % n) {
+			g->buckets[b] = owner[b];
+			count[owner[b]]++;
+			__set_bit(b, taken);
+		}
+	}
+	for (b = 0; b < MW_ECMP_BUCKETS; b++) {
+		int i = owner[b];
+
+		if (!test_bit(b, taken) && i >= 0 && count[i] < quota[i]) {
+			g->buckets[b] = i;
+			count[i]++;
+			__set_bit(b, taken);
+		}
+	}
+	m = 0;
+	for (b = 0; b < MW_ECMP_BUCKETS; b++) {
+		if (test_bit(b, taken))
+			continue;
+		if (count[b % n] < quota[b % n]) {
+			g->buckets[b] = b % n;
+			count[b % n]++;
+			continue;
+		}
+		while (count[m] >= quota[m])
+			m++;
+		g->buckets[b] = m;
+		count[m]++;
+	}
+}
+
+static const struct mw_nhgroup *mw_nhset_find(const struct mw_nhset *set,
+					      __be32 src, u8 src_len)
+{
+	u32 i;
+
+	for (i = 0; set && i < set->n_groups; i++)
+		if (set->groups[i].src == src && set->groups[i].src_len == src_len)
+			return &set->groups[i];
+	return NULL;
+}
+
+/*
+ * The next-hop set of @pfx's active routes, NULL when none is active, or an
+ * ERR_PTR. @old is the set published now, for resilience.
+ */
+static struct mw_nhset *mw_nhset_build(struct mw_prefix *pfx,
+				       const struct mw_nhset *old)
+{
+	u32 weights[MW_ECMP_MAX];
+	struct mw_nhgroup *g;
+	struct mw_nhset *set;
+	struct mw_route *rt;
+	u32 n = 0, i, j;
+
+	list_for_each_entry(rt, &pfx->routes, prefix_node)
+		n += READ_ONCE(rt->active);
+	if (!n)
+		return NULL;
+	n = min_t(u32, n, MW_ECMP_MAX);
+
+	set = kzalloc(struct_size(set, groups, n), GFP_KERNEL);
+	if (!set)
+		return ERR_PTR(-ENOMEM);
+
+	list_for_each_entry(rt, &pfx->routes, prefix_node) {
+		if (!READ_ONCE(rt->active))
+			continue;
+		for (i = 0; i < set->n_groups; i++)
+			if (set->groups[i].src == rt->key.src &&
+			    set->groups[i].src_len == rt->key.src_len)
+				break;
+		if (i == set->n_groups) {
+			if (i == n)
+				continue;	/* more source prefixes than we keep */
+			set->n_groups++;
+			g = &set->groups[i];
+			g->src = rt->key.src;
+			g->src_len = rt->key.src_len;
+			g->src_mask = inet_make_mask(rt->key.src_len);
+			weights[i] = rt->weight;
+		}
+		g = &set->groups[i];
+		if (rt->weight < weights[i]) {
+			weights[i] = rt->weight;
+			g->n_members = 0;
+		}
+		if (rt->weight == weights[i] && g->n_members < MW_ECMP_MAX)
+			g->members[g->n_members++] = rt;
+	}
+
+	/* Longest source prefix first (insertion sort: there are few). */
+	for (i = 1; i < set->n_groups; i++) {
+		struct mw_nhgroup tmp = set->groups[i];
+
+		for (j = i; j > 0 && set->groups[j - 1].src_len < tmp.src_len; j--)
+			set->groups[j] = set->groups[j - 1];
+		set->groups[j] = tmp;
+	}
+	for (i = 0; i < set->n_groups; i++) {
+		g = &set->groups[i];
+		mw_nhgroup_fill(g, mw_nhset_find(old, g->src, g->src_len));
+	}
+	return set;
+}
+
+/*
+ * Publish @pfx's next hops again after its routes or their state changed,
+ * and put it in or take it out of the router's forwarding table. If memory
+ * runs out the prefix stops forwarding rather than keep pointers to routes
+ * that may be going away.
+ */
+void mw_prefix_update(struct mw_net *mn, struct mw_prefix *pfx)
+{
+	struct mw_router *r = pfx->key.router;
+	struct mw_nhset *old, *set;
+	int err;
+
+	ASSERT_RTNL();
+	old = rtnl_dereference(pfx->nhset);
+	set = mw_nhset_build(pfx, old);
+	if (IS_ERR(set)) {
+		net_warn_ratelimited("midway: out of memory, prefix %pI4/%u stops forwarding\n",
+				     &pfx->key.dst, pfx->key.len);
+		set = NULL;
+	}
+	rcu_assign_pointer(pfx->nhset, set);
+	if (old)
+		kfree_rcu(old, rcu);
+
+	if (set && !pfx->in_fib) {
+		err = mw_fib_insert(r->fib, pfx->key.dst, pfx->key.len, pfx);
+		if (err)
+			net_warn_ratelimited("midway: cannot add %pI4/%u to the forwarding table: %d\n",
+					     &pfx->key.dst, pfx->key.len, err);
+		else
+			pfx->in_fib = true;
+	} else if (!set && pfx->in_fib) {
+		mw_fib_remove(r->fib, pfx->key.dst, pfx->key.len);
+		pfx->in_fib = false;
+	}
+}
+
+int mw_prefix_add_route(struct mw_net *mn, struct mw_route *rt)
+{
+	struct mw_prefix_key key = {
+		.router = rt->key.router,
+		.dst = rt->key.dst,
+		.len = rt->key.dst_len,
+	};
+	struct mw_prefix *pfx;
+	int err;
+
+	pfx = rhashtable_lookup_fast(&mn->prefixes, &key, mw_prefix_params);
+	if (!pfx) {
+		pfx = kzalloc(sizeof(*pfx), GFP_KERNEL);
+		if (!pfx)
+			return -ENOMEM;
+		pfx->key = key;
+		INIT_LIST_HEAD(&pfx->routes);
+		err = rhashtable_insert_fast(&mn->prefixes, &pfx->node,
+					     mw_prefix_params);
+		if (err) {
+			kfree(pfx);
+			return err;
+		}
+	}
+	list_add_tail(&rt->prefix_node, &pfx->routes);
+	rt->prefix = pfx;
+	mw_prefix_update(mn, pfx);
+	return 0;
+}
+
+void mw_prefix_del_route(struct mw_net *mn, struct mw_route *rt)
+{
+	struct mw_prefix *pfx = rt->prefix;
+
+	list_del(&rt->prefix_node);
+	mw_prefix_update(mn, pfx);
+	if (list_empty(&pfx->routes)) {
+		rhashtable_remove_fast(&mn->prefixes, &pfx->node,
+				       mw_prefix_params);
+		kfree_rcu(pfx, rcu);
+	}
+}
+
+struct mw_route *mw_prefix_select(const struct mw_prefix *pfx, __be32 saddr,
+				  u32 hash)
+{
+	const struct mw_nhset *set = rcu_dereference(pfx->nhset);
+	const struct mw_nhgroup *g;
+	u32 i;
+
+	if (!set)
+		return NULL;
+	for (i = 0; i < set->n_groups; i++) {
+		g = &set->groups[i];
+		if ((saddr & g->src_mask) == g->src)
+			return g->members[g->buckets[hash & (MW_ECMP_BUCKETS - 1)]];
+	}
+	return NULL;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Prefixes and their next hops.
+ *
+ * All routes of one router to one destination prefix hang off one
+ * struct mw_prefix, which is the leaf stored in the router's forwarding table
+ * (struct mw_fib) while at least one of its routes is active. The packet path
+ * reads the prefix's published next-hop set (struct mw_nhset): for each
+ * source prefix in use, longest first, the ECMP group of the active routes
+ * with the lowest weight, and a table of buckets that maps a flow hash to a
+ * member.
+ *
+ * Buckets make the hashing resilient: when a member leaves, only its buckets
+ * are given to the others; when one joins, buckets are taken from members
+ * above their fair share. Flows on untouched buckets never move.
+ *
+ * A next-hop set is immutable once published; changes build a new one and
+ * free the old after a grace period. Updates run under RTNL.
+ */
+#ifndef _MW_NEXTHOP_H
+#define _MW_NEXTHOP_H
+
+#include <linux/rhashtable-types.h>
+#include <linux/types.h>
+
+struct mw_route;
+struct mw_router;
+struct mw_net;
+
+#define MW_ECMP_BUCKETS		256	/* power of two */
+#define MW_ECMP_MAX		64	/* members of one group */
+
+struct mw_nhgroup {
+	__be32 src;
+	__be32 src_mask;
+	u8 src_len;
+	u16 n_members;
+	struct mw_route *members[MW_ECMP_MAX];
+	u8 buckets[MW_ECMP_BUCKETS];	/* index into members[] */
+};
+
+struct mw_nhset {
+	struct rcu_head rcu;
+	u32 n_groups;
+	struct mw_nhgroup groups[];	/* longest source prefix first */
+};
+
+struct mw_prefix_key {
+	struct mw_router *router;
+	__be32 dst;
+	u8 len;
+	u8 pad[3];
+};
+
+struct mw_prefix {
+	struct mw_prefix_key key;
+	struct rhash_head node;		/* mw_net.prefixes */
+	struct list_head routes;	/* mw_route.prefix_node, all of them */
+	struct mw_nhset __rcu *nhset;	/* NULL: no active route */
+	bool in_fib;
+	struct rcu_head rcu;
+};
+
+int mw_prefixes_init(struct mw_net *mn);
+void mw_prefixes_destroy(struct mw_net *mn);
+int mw_prefix_add_route(struct mw_net *mn, struct mw_route *rt);
+void mw_prefix_del_route(struct mw_net *mn, struct mw_route *rt);
+void mw_prefix_update(struct mw_net *mn, struct mw_prefix *pfx);
+
+/* Packet path, under RCU: the route a flow from @saddr with @hash takes. */
+struct mw_route *mw_prefix_select(const struct mw_prefix *pfx, __be32 saddr,
+				  u32 hash);
+
+#endif /* _MW_NEXTHOP_H */
