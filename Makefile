@@ -62,9 +62,11 @@ module-all:
 
 # Userspace -----------------------------------------------------------------
 
--include userspace/userspace.mk
--include tools/tools.mk
--include selftests/selftests.mk
+include userspace/userspace.mk
+include tools/tools.mk
+include selftests/selftests.mk
+include tools/bench/bench.mk
+include tools/bench/bench_fwd.mk
 
 # Installation of dependencies, demo, tests ---------------------------------
 
@@ -77,8 +79,11 @@ demo: deps
 
 check: deps
 	$(MAKE) module-all
-	$(MAKE) userspace selftests
+	$(MAKE) userspace selftests fib-test
 	$(ROOT)/selftests/run
+
+# Benchmarks print figures; see Documentation/benchmarks.md and fib.md.
+bench: deps
 
 install: userspace
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8

@@ -20,14 +20,16 @@
  *   for its addresses. A run of leaves always belongs to one prefix, which
  *   its stored prefix length identifies; that is what updates work from.
  *
- * A node's children, leaves and the leaves' prefix lengths live in one
+ * A node's leaves, children and the leaves' prefix lengths live in one
  * allocation, the block:
  *
- *	[node header, top-level nodes only][plen1 x nl, padded to 8]
- *	[leaf nl-1 ... leaf 1, leaf 0][child 0, child 1 ... child nc-1]
- *	                               ^ node->base
+ *	[node header, top-level nodes only][leaf nl-1 ... leaf 1, leaf 0]
+ *	[child 0, child 1 ... child nc-1][prefix length + 1 of each leaf]
+ *	 ^ node->base
  *
- * so a lookup reads each node (24 bytes) and then one leaf pointer.
+ * so that a lookup reads the node (24 bytes) and then a leaf pointer, for a
+ * top-level node usually in the same cache line; the prefix lengths, which
+ * only updates read, come last.
  *
  * Updates never modify what readers can see, except by single aligned
  * stores: a change rebuilds, bottom up, the nodes on the path to what it
@@ -55,19 +57,25 @@
 
 #include "fib.h"
 
-#define FIB_TOP_BITS	18
-#define FIB_TOP_SIZE	(1U << FIB_TOP_BITS)
-#define FIB_STRIDE	6
+#define FIB_TOP_BITS	MW_FIB_TOP_BITS
+#define FIB_TOP_SIZE	BIT(FIB_TOP_BITS)
+#define FIB_STRIDE	MW_FIB_STRIDE
 #define FIB_SLOTS	64
 #define FIB_LEVELS	3
-#define FIB_NODE_TAG	1UL
+#define FIB_NODE_TAG	MW_FIB_NODE
 #define FIB_RULES_MIN	64
 
-struct mw_fib_node {
-	u64 vector;		/* bit i: slot i is a child node */
-	u64 leafvec;		/* bit i: a run of leaves starts at slot i */
-	void *base;		/* children from here up, leaves down */
+/*
+ * Where top points when there is no route: a node with one leaf, NULL, so
+ * that the lookup finds a node in top but for the few top-level leaves.
+ */
+static void *const fib_no_leaf;
+static const struct mw_fib_node fib_empty = {
+	.leafvec = 1,
+	.base = (void *)(&fib_no_leaf + 1),
 };
+
+#define FIB_EMPTY	((unsigned long)&fib_empty | FIB_NODE_TAG)
 
 /* One slot of a node being rebuilt: a child node or a leaf. */
 struct mw_fib_slot {
@@ -102,8 +110,9 @@ struct mw_fib_ptrs {
 	size_t n, cap;
 };
 
-struct mw_fib {
-	unsigned long *top;		/* FIB_TOP_SIZE tagged entries */
+/* The table: what lookups read (fib.h), then what changes need. */
+struct mw_fib_table {
+	struct mw_fib fib;
 	u8 *top_plen1;			/* of the leaf entries of top */
 	gfp_t gfp;
 	unsigned int count;		/* prefixes */
@@ -126,6 +135,11 @@ struct mw_fib {
 	struct mw_fib_pending *pending;
 	size_t n_pending, cap_pending;
 };
+
+static inline struct mw_fib_table *fib_table(const struct mw_fib *fib)
+{
+	return container_of(fib, struct mw_fib_table, fib);
+}
 
 static inline u32 fib_mask(unsigned int len)
 {
@@ -151,15 +165,10 @@ static inline unsigned int fib_level_shift(unsigned int k)
 }
 
 /* Block layout, see the top of the file. */
-static inline size_t fib_leaves_size(unsigned int nl)
-{
-	return ALIGN(nl, 8) + nl * sizeof(void *);
-}
-
 static inline size_t fib_block_size(unsigned int nc, unsigned int nl, bool top)
 {
-	return (top ? sizeof(struct mw_fib_node) : 0) + fib_leaves_size(nl) +
-	       nc * sizeof(struct mw_fib_node);
+	return (top ? sizeof(struct mw_fib_node) : 0) + nl * sizeof(void *) +
+	       nc * sizeof(struct mw_fib_node) + nl;
 }
 
 static inline unsigned int fib_nl(const struct mw_fib_node *n)
@@ -169,7 +178,7 @@ static inline unsigned int fib_nl(const struct mw_fib_node *n)
 
 static inline void *fib_block(const struct mw_fib_node *n, bool top)
 {
-	return (u8 *)n->base - fib_leaves_size(fib_nl(n)) -
+	return (u8 *)n->base - fib_nl(n) * sizeof(void *) -
 	       (top ? sizeof(struct mw_fib_node) : 0);
 }
 
@@ -184,9 +193,10 @@ static inline void **fib_leafp(const struct mw_fib_node *n, unsigned int j)
 	return (void **)n->base - 1 - j;
 }
 
+/* The prefix lengths of the leaves, after the children: updates only. */
 static inline u8 *fib_plen1s(const struct mw_fib_node *n)
 {
-	return (u8 *)n->base - fib_leaves_size(fib_nl(n));
+	return (u8 *)(fib_children(n) + hweight64(n->vector));
 }
 
 static inline size_t fib_node_mem(const struct mw_fib_node *n, bool top)
@@ -195,31 +205,28 @@ static inline size_t fib_node_mem(const struct mw_fib_node *n, bool top)
 						   fib_nl(n), top));
 }
 
-void *mw_fib_lookup(const struct mw_fib *fib, __be32 addr)
+/*
+ * The rest of mw_fib_lookup() (fib.h) for the addresses under prefixes
+ * longer than /24: slot @i of the level-0 node @n is a child.
+ */
+void *mw_fib_lookup_below(const struct mw_fib_node *n, u32 addr,
+			  unsigned int i)
 {
-	u64 key = (u64)be32_to_cpu(addr) << 4;
-	unsigned long e = READ_ONCE(fib->top[key >> (36 - FIB_TOP_BITS)]);
-	const struct mw_fib_node *n;
 	unsigned int shift = fib_level_shift(0);
-	unsigned int i;
+	u64 key = (u64)addr << 4;
 
-	if (!(e & FIB_NODE_TAG))
-		return (void *)e;
-	n = (const struct mw_fib_node *)(e & ~FIB_NODE_TAG);
-	for (;;) {
-		i = (key >> shift) & (FIB_SLOTS - 1);
-		if (!((n->vector >> i) & 1))
-			break;
-		n = fib_children(n) + hweight64(n->vector & fib_below(i)) - 1;
+	do {
+		n = fib_children(n) + hweight64(n->vector << (63 - i)) - 1;
 		shift -= FIB_STRIDE;
-	}
-	return READ_ONCE(*fib_leafp(n, hweight64(n->leafvec & fib_below(i)) - 1));
+		i = (key >> shift) & (FIB_SLOTS - 1);
+	} while ((n->vector >> i) & 1);
+	return READ_ONCE(*fib_leafp(n, hweight64(n->leafvec << (63 - i)) - 1));
 }
 
 /* Growable arrays of the change in progress ------------------------------ */
 
 /* Make room for element @n of @arr: returns the array, maybe moved, or NULL. */
-static void *fib_grow(struct mw_fib *fib, void *arr, size_t *cap, size_t n,
+static void *fib_grow(struct mw_fib_table *t, void *arr, size_t *cap, size_t n,
 		      size_t elem)
 {
 	size_t ncap = *cap ? *cap * 2 : 64;
@@ -227,20 +234,20 @@ static void *fib_grow(struct mw_fib *fib, void *arr, size_t *cap, size_t n,
 
 	if (n < *cap)
 		return arr;
-	p = kvmalloc_array(ncap, elem, fib->gfp);
+	p = kvmalloc_array(ncap, elem, t->gfp);
 	if (!p)
 		return NULL;
 	if (n)
 		memcpy(p, arr, n * elem);
 	kvfree(arr);
-	fib->mem += (ncap - *cap) * elem;
+	t->mem += (ncap - *cap) * elem;
 	*cap = ncap;
 	return p;
 }
 
-static int fib_ptrs_reserve(struct mw_fib *fib, struct mw_fib_ptrs *v)
+static int fib_ptrs_reserve(struct mw_fib_table *t, struct mw_fib_ptrs *v)
 {
-	void **p = fib_grow(fib, v->p, &v->cap, v->n, sizeof(*v->p));
+	void **p = fib_grow(t, v->p, &v->cap, v->n, sizeof(*v->p));
 
 	if (!p)
 		return -ENOMEM;
@@ -248,11 +255,11 @@ static int fib_ptrs_reserve(struct mw_fib *fib, struct mw_fib_ptrs *v)
 	return 0;
 }
 
-static void fib_ptrs_release(struct mw_fib *fib, struct mw_fib_ptrs *v)
+static void fib_ptrs_release(struct mw_fib_table *t, struct mw_fib_ptrs *v)
 {
 	v->n = 0;
 	if (v->cap > 4096) {
-		fib->mem -= v->cap * sizeof(*v->p);
+		t->mem -= v->cap * sizeof(*v->p);
 		kvfree(v->p);
 		v->p = NULL;
 		v->cap = 0;
@@ -260,12 +267,13 @@ static void fib_ptrs_release(struct mw_fib *fib, struct mw_fib_ptrs *v)
 }
 
 /* Queue the block of @n to be freed once the change is published. */
-static int fib_stale(struct mw_fib *fib, const struct mw_fib_node *n, bool top)
+static int fib_stale(struct mw_fib_table *t, const struct mw_fib_node *n,
+		     bool top)
 {
-	if (fib_ptrs_reserve(fib, &fib->stale))
+	if (fib_ptrs_reserve(t, &t->stale))
 		return -ENOMEM;
-	fib->stale.p[fib->stale.n++] = fib_block(n, top);
-	fib->stale_mem += fib_node_mem(n, top);
+	t->stale.p[t->stale.n++] = fib_block(n, top);
+	t->stale_mem += fib_node_mem(n, top);
 	return 0;
 }
 
@@ -333,10 +341,10 @@ static void fib_expand(const struct mw_fib_slot *s, struct mw_fib_slot *w)
  * Encode the slots of level @k into @s, which holds what they were built
  * from: a leaf if they all are one run, else a new node in a new block.
  */
-static int fib_encode(struct mw_fib *fib, unsigned int k,
+static int fib_encode(struct mw_fib_table *t, unsigned int k,
 		      struct mw_fib_slot *s)
 {
-	const struct mw_fib_slot *w = fib->work[k];
+	const struct mw_fib_slot *w = t->work[k];
 	bool top = k == 0;
 	struct mw_fib_node n = { 0 }, *hdr = NULL;
 	unsigned int i, nc = 0, nl = 0, last = 0;
@@ -357,7 +365,7 @@ static int fib_encode(struct mw_fib *fib, unsigned int k,
 	}
 
 	if (!nc && nl == 1) {
-		if (s->child && fib_stale(fib, &s->node, top))
+		if (s->child && fib_stale(t, &s->node, top))
 			return -ENOMEM;
 		s->child = false;
 		s->leaf = w[0].leaf;
@@ -365,24 +373,23 @@ static int fib_encode(struct mw_fib *fib, unsigned int k,
 		return 0;
 	}
 
-	if (fib_ptrs_reserve(fib, &fib->fresh))
+	if (fib_ptrs_reserve(t, &t->fresh))
 		return -ENOMEM;
 	size = fib_block_size(nc, nl, top);
-	block = kmalloc(size, fib->gfp);
+	block = kmalloc(size, t->gfp);
 	if (!block)
 		return -ENOMEM;
-	fib->fresh.p[fib->fresh.n++] = block;
-	fib->fresh_mem += kmalloc_size_roundup(size);
-	if (s->child && fib_stale(fib, &s->node, top))
+	t->fresh.p[t->fresh.n++] = block;
+	t->fresh_mem += kmalloc_size_roundup(size);
+	if (s->child && fib_stale(t, &s->node, top))
 		return -ENOMEM;
 
 	if (top) {
 		hdr = (struct mw_fib_node *)block;
 		block += sizeof(*hdr);
 	}
-	plen1 = block;
-	n.base = block + fib_leaves_size(nl);
-	memset(plen1, 0, ALIGN(nl, 8));
+	n.base = block + nl * sizeof(void *);
+	plen1 = (u8 *)n.base + nc * sizeof(struct mw_fib_node);
 	nc = 0;
 	nl = 0;
 	for (i = 0; i < FIB_SLOTS; i++) {
@@ -405,10 +412,10 @@ static int fib_encode(struct mw_fib *fib, unsigned int k,
  * @op splits, to a node made of that leaf) and store the result in @s.
  * Returns 1 if @s changed, 0 if not, or a negative error.
  */
-static int fib_rebuild(struct mw_fib *fib, unsigned int k,
+static int fib_rebuild(struct mw_fib_table *t, unsigned int k,
 		       struct mw_fib_slot *s, const struct mw_fib_op *op)
 {
-	struct mw_fib_slot *w = fib->work[k];
+	struct mw_fib_slot *w = t->work[k];
 	unsigned int base = fib_level_base(k);
 	unsigned int first = 0, last = FIB_SLOTS - 1, i;
 	bool below = op->len > base + FIB_STRIDE;
@@ -427,7 +434,7 @@ static int fib_rebuild(struct mw_fib *fib, unsigned int k,
 		struct mw_fib_slot *c = &w[i];
 
 		if (c->child || (below && fib_op_matches(op, c->plen1))) {
-			err = fib_rebuild(fib, k + 1, c, op);
+			err = fib_rebuild(t, k + 1, c, op);
 			if (err < 0)
 				return err;
 			dirty |= err;
@@ -439,65 +446,66 @@ static int fib_rebuild(struct mw_fib *fib, unsigned int k,
 	}
 	if (!dirty)
 		return 0;
-	err = fib_encode(fib, k, s);
+	err = fib_encode(t, k, s);
 	return err < 0 ? err : 1;
 }
 
 /* Forget the change in progress: nothing of it was published. */
-static void fib_rollback(struct mw_fib *fib)
+static void fib_rollback(struct mw_fib_table *t)
 {
 	size_t i;
 
-	for (i = 0; i < fib->fresh.n; i++)
-		kfree(fib->fresh.p[i]);
-	fib_ptrs_release(fib, &fib->fresh);
-	fib_ptrs_release(fib, &fib->stale);
-	fib->fresh_mem = 0;
-	fib->stale_mem = 0;
-	fib->n_pending = 0;
+	for (i = 0; i < t->fresh.n; i++)
+		kfree(t->fresh.p[i]);
+	fib_ptrs_release(t, &t->fresh);
+	fib_ptrs_release(t, &t->stale);
+	t->fresh_mem = 0;
+	t->stale_mem = 0;
+	t->n_pending = 0;
 }
 
 /* Publish the change in progress, then free what it replaced. */
-static void fib_commit(struct mw_fib *fib)
+static void fib_commit(struct mw_fib_table *t)
 {
 	const struct mw_fib_pending *p;
 	size_t i;
 
-	for (i = 0; i < fib->n_pending; i++) {
-		p = &fib->pending[i];
-		fib->top_plen1[p->index] = p->plen1;
+	for (i = 0; i < t->n_pending; i++) {
+		p = &t->pending[i];
+		t->top_plen1[p->index] = p->plen1;
 		/* Pairs with READ_ONCE() and the address dependency in lookup. */
-		smp_store_release(&fib->top[p->index], p->entry);
+		smp_store_release(&t->fib.top[p->index], p->entry);
 	}
-	fib->n_pending = 0;
-	for (i = 0; i < fib->stale.n; i++)
-		kvfree_rcu_mightsleep(fib->stale.p[i]);
-	fib->mem += fib->fresh_mem;
-	fib->mem -= fib->stale_mem;
-	fib->fresh_mem = 0;
-	fib->stale_mem = 0;
-	fib->fresh.n = 0;
-	fib_ptrs_release(fib, &fib->fresh);
-	fib_ptrs_release(fib, &fib->stale);
-	if (fib->cap_pending > 4096) {
-		fib->mem -= fib->cap_pending * sizeof(*fib->pending);
-		kvfree(fib->pending);
-		fib->pending = NULL;
-		fib->cap_pending = 0;
+	t->n_pending = 0;
+	for (i = 0; i < t->stale.n; i++)
+		kvfree_rcu_mightsleep(t->stale.p[i]);
+	t->mem += t->fresh_mem;
+	t->mem -= t->stale_mem;
+	t->fresh_mem = 0;
+	t->stale_mem = 0;
+	t->fresh.n = 0;
+	fib_ptrs_release(t, &t->fresh);
+	fib_ptrs_release(t, &t->stale);
+	if (t->cap_pending > 4096) {
+		t->mem -= t->cap_pending * sizeof(*t->pending);
+		kvfree(t->pending);
+		t->pending = NULL;
+		t->cap_pending = 0;
 	}
 }
 
 /* The top entry @i as a slot. */
-static void fib_top_slot(const struct mw_fib *fib, u32 i, struct mw_fib_slot *s)
+static void fib_top_slot(const struct mw_fib_table *t, u32 i,
+			 struct mw_fib_slot *s)
 {
-	unsigned long e = fib->top[i];
+	unsigned long e = t->fib.top[i];
 
-	s->child = e & FIB_NODE_TAG;
+	s->child = e & FIB_NODE_TAG && e != FIB_EMPTY;
 	if (s->child) {
 		s->node = *(struct mw_fib_node *)(e & ~FIB_NODE_TAG);
 	} else {
-		s->leaf = (void *)e;
-		s->plen1 = fib->top_plen1[i];
+		s->leaf = e == FIB_EMPTY ? NULL : (void *)e;
+		s->plen1 = t->top_plen1[i];
 	}
 }
 
@@ -505,7 +513,7 @@ static void fib_top_slot(const struct mw_fib *fib, u32 i, struct mw_fib_slot *s)
  * Build @op, then publish it. Returns 0, or -ENOMEM with the table
  * unchanged.
  */
-static int fib_apply(struct mw_fib *fib, const struct mw_fib_op *op)
+static int fib_apply(struct mw_fib_table *t, const struct mw_fib_op *op)
 {
 	u32 first = op->key >> (36 - FIB_TOP_BITS), last = first, i;
 	bool below = op->len > FIB_TOP_BITS;
@@ -516,9 +524,9 @@ static int fib_apply(struct mw_fib *fib, const struct mw_fib_op *op)
 	if (!below)
 		last = first + (1U << (FIB_TOP_BITS - op->len)) - 1;
 	for (i = first; i <= last; i++) {
-		fib_top_slot(fib, i, &s);
+		fib_top_slot(t, i, &s);
 		if (s.child || (below && fib_op_matches(op, s.plen1))) {
-			err = fib_rebuild(fib, 0, &s, op);
+			err = fib_rebuild(t, 0, &s, op);
 			if (err < 0)
 				goto fail;
 			if (!err)
@@ -529,30 +537,30 @@ static int fib_apply(struct mw_fib *fib, const struct mw_fib_op *op)
 		} else {
 			continue;
 		}
-		p = fib_grow(fib, fib->pending, &fib->cap_pending,
-			     fib->n_pending, sizeof(*p));
+		p = fib_grow(t, t->pending, &t->cap_pending,
+			     t->n_pending, sizeof(*p));
 		if (!p) {
 			err = -ENOMEM;
 			goto fail;
 		}
-		fib->pending = p;
-		p += fib->n_pending++;
+		t->pending = p;
+		p += t->n_pending++;
 		p->index = i;
 		if (s.child) {
 			p->entry = (unsigned long)fib_block(&s.node, true) |
 				   FIB_NODE_TAG;
 			p->plen1 = 0;
 		} else {
-			p->entry = (unsigned long)s.leaf;
+			p->entry = s.leaf ? (unsigned long)s.leaf : FIB_EMPTY;
 			p->plen1 = s.plen1;
 		}
 		if (!(i & 1023))
 			cond_resched();
 	}
-	fib_commit(fib);
+	fib_commit(t);
 	return 0;
 fail:
-	fib_rollback(fib);
+	fib_rollback(t);
 	return err;
 }
 
@@ -561,7 +569,7 @@ fail:
  * readers see, the leaves of the runs of @op's prefix. The result is correct
  * but may not be compact (runs or nodes that could merge).
  */
-static void fib_write_node(struct mw_fib *fib, unsigned int k,
+static void fib_write_node(struct mw_fib_table *t, unsigned int k,
 			   const struct mw_fib_node *n,
 			   const struct mw_fib_op *op)
 {
@@ -578,7 +586,7 @@ static void fib_write_node(struct mw_fib *fib, unsigned int k,
 	}
 	for (i = first; i <= last; i++) {
 		if ((n->vector >> i) & 1) {
-			fib_write_node(fib, k + 1, fib_children(n) +
+			fib_write_node(t, k + 1, fib_children(n) +
 				       hweight64(n->vector & fib_below(i)) - 1,
 				       op);
 			continue;
@@ -586,12 +594,13 @@ static void fib_write_node(struct mw_fib *fib, unsigned int k,
 		j = hweight64(n->leafvec & fib_below(i)) - 1;
 		if (plen1[j] == op->len + 1) {
 			plen1[j] = op->plen1;
+			/* The leaf is initialized before readers see it. */
 			smp_store_release(fib_leafp(n, j), op->leaf);
 		}
 	}
 }
 
-static void fib_write(struct mw_fib *fib, const struct mw_fib_op *op)
+static void fib_write(struct mw_fib_table *t, const struct mw_fib_op *op)
 {
 	u32 first = op->key >> (36 - FIB_TOP_BITS), last = first, i;
 	unsigned long e;
@@ -599,122 +608,129 @@ static void fib_write(struct mw_fib *fib, const struct mw_fib_op *op)
 	if (op->len <= FIB_TOP_BITS)
 		last = first + (1U << (FIB_TOP_BITS - op->len)) - 1;
 	for (i = first; i <= last; i++) {
-		e = fib->top[i];
+		e = t->fib.top[i];
+		if (e == FIB_EMPTY)
+			continue;
 		if (e & FIB_NODE_TAG) {
-			fib_write_node(fib, 0, (struct mw_fib_node *)
+			fib_write_node(t, 0, (struct mw_fib_node *)
 				       (e & ~FIB_NODE_TAG), op);
-		} else if (fib->top_plen1[i] == op->len + 1) {
-			fib->top_plen1[i] = op->plen1;
-			smp_store_release(&fib->top[i], (unsigned long)op->leaf);
+		} else if (t->top_plen1[i] == op->len + 1) {
+			t->top_plen1[i] = op->plen1;
+			/* The leaf is initialized before readers see it. */
+			smp_store_release(&t->fib.top[i], (unsigned long)op->leaf);
 		}
 	}
 }
 
 /* The exact prefixes ----------------------------------------------------- */
 
-static u32 fib_rule_home(const struct mw_fib *fib, u32 addr, u8 plen1)
+static u32 fib_rule_home(const struct mw_fib_table *t, u32 addr, u8 plen1)
 {
 	u64 h = ((u64)addr << 6 | plen1) * 0x9e3779b97f4a7c15ULL;
 
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
-	return ((h >> 32) * fib->rules.size) >> 32;
+	return ((h >> 32) * t->rules.size) >> 32;
 }
 
-static inline u32 fib_rule_next(const struct mw_fib *fib, u32 i)
+static inline u32 fib_rule_next(const struct mw_fib_table *t, u32 i)
 {
-	return i + 1 == fib->rules.size ? 0 : i + 1;
+	return i + 1 == t->rules.size ? 0 : i + 1;
 }
 
 /* The slot of @addr/@len, or -1. */
-static s64 fib_rule_find(const struct mw_fib *fib, u32 addr, unsigned int len)
+static s64 fib_rule_find(const struct mw_fib_table *t, u32 addr,
+			 unsigned int len)
 {
 	u32 i;
 
-	if (!fib->rules.size)
+	if (!t->rules.size)
 		return -1;
-	for (i = fib_rule_home(fib, addr, len + 1); fib->rules.plen1[i];
-	     i = fib_rule_next(fib, i)) {
-		if (fib->rules.plen1[i] == len + 1 && fib->rules.addr[i] == addr)
+	for (i = fib_rule_home(t, addr, len + 1); t->rules.plen1[i];
+	     i = fib_rule_next(t, i)) {
+		if (t->rules.plen1[i] == len + 1 && t->rules.addr[i] == addr)
 			return i;
 	}
 	return -1;
 }
 
-static void fib_rule_put(struct mw_fib *fib, u32 addr, u8 plen1, void *leaf)
+static void fib_rule_put(struct mw_fib_table *t, u32 addr, u8 plen1, void *leaf)
 {
-	u32 i = fib_rule_home(fib, addr, plen1);
+	u32 i = fib_rule_home(t, addr, plen1);
 
-	while (fib->rules.plen1[i])
-		i = fib_rule_next(fib, i);
-	fib->rules.addr[i] = addr;
-	fib->rules.plen1[i] = plen1;
-	fib->rules.leaf[i] = leaf;
+	while (t->rules.plen1[i])
+		i = fib_rule_next(t, i);
+	t->rules.addr[i] = addr;
+	t->rules.plen1[i] = plen1;
+	t->rules.leaf[i] = leaf;
 }
 
-static int fib_rules_resize(struct mw_fib *fib, u32 size)
+static int fib_rules_resize(struct mw_fib_table *t, u32 size)
 {
-	typeof(fib->rules) old = fib->rules;
-	u8 *p = kvzalloc(size * (sizeof(void *) + sizeof(u32) + 1), fib->gfp);
+	typeof(t->rules) old = t->rules;
+	u8 *p = kvzalloc(size * (sizeof(void *) + sizeof(u32) + 1), t->gfp);
 	u32 i;
 
 	if (!p)
 		return -ENOMEM;
-	fib->rules.leaf = (void **)p;
-	fib->rules.addr = (u32 *)(p + size * sizeof(void *));
-	fib->rules.plen1 = p + size * (sizeof(void *) + sizeof(u32));
-	fib->rules.size = size;
+	t->rules.leaf = (void **)p;
+	t->rules.addr = (u32 *)(p + size * sizeof(void *));
+	t->rules.plen1 = p + size * (sizeof(void *) + sizeof(u32));
+	t->rules.size = size;
 	for (i = 0; i < old.size; i++)
 		if (old.plen1[i])
-			fib_rule_put(fib, old.addr[i], old.plen1[i],
+			fib_rule_put(t, old.addr[i], old.plen1[i],
 				     old.leaf[i]);
 	kvfree(old.leaf);
-	fib->mem -= (size_t)old.size * (sizeof(void *) + sizeof(u32) + 1);
-	fib->mem += (size_t)size * (sizeof(void *) + sizeof(u32) + 1);
+	t->mem -= (size_t)old.size * (sizeof(void *) + sizeof(u32) + 1);
+	t->mem += (size_t)size * (sizeof(void *) + sizeof(u32) + 1);
 	return 0;
 }
 
 /* Backward-shift deletion: no tombstones, probes stay short. */
-static void fib_rule_del(struct mw_fib *fib, u32 hole)
+static void fib_rule_del(struct mw_fib_table *t, u32 hole)
 {
 	u32 i, home;
 
-	for (i = fib_rule_next(fib, hole); fib->rules.plen1[i];
-	     i = fib_rule_next(fib, i)) {
-		home = fib_rule_home(fib, fib->rules.addr[i],
-				     fib->rules.plen1[i]);
+	for (i = fib_rule_next(t, hole); t->rules.plen1[i];
+	     i = fib_rule_next(t, i)) {
+		home = fib_rule_home(t, t->rules.addr[i],
+				     t->rules.plen1[i]);
 		/* Can the entry at i move back to the hole? */
 		if (hole <= i ? home > hole && home <= i :
 				home > hole || home <= i)
 			continue;
-		fib->rules.addr[hole] = fib->rules.addr[i];
-		fib->rules.plen1[hole] = fib->rules.plen1[i];
-		fib->rules.leaf[hole] = fib->rules.leaf[i];
+		t->rules.addr[hole] = t->rules.addr[i];
+		t->rules.plen1[hole] = t->rules.plen1[i];
+		t->rules.leaf[hole] = t->rules.leaf[i];
 		hole = i;
 	}
-	fib->rules.plen1[hole] = 0;
-	fib->rules.leaf[hole] = NULL;
+	t->rules.plen1[hole] = 0;
+	t->rules.leaf[hole] = NULL;
 }
 
 /* The API ---------------------------------------------------------------- */
 
 struct mw_fib *mw_fib_create(gfp_t gfp)
 {
-	struct mw_fib *fib = kvzalloc(sizeof(*fib), gfp);
+	struct mw_fib_table *t = kvzalloc(sizeof(*t), gfp);
+	u32 i;
 
-	if (!fib)
+	if (!t)
 		return NULL;
-	fib->gfp = gfp;
-	fib->top = kvcalloc(FIB_TOP_SIZE, sizeof(*fib->top), gfp);
-	fib->top_plen1 = kvzalloc(FIB_TOP_SIZE, gfp);
-	if (!fib->top || !fib->top_plen1) {
-		kvfree(fib->top);
-		kvfree(fib->top_plen1);
-		kvfree(fib);
+	t->gfp = gfp;
+	t->fib.top = kvmalloc_array(FIB_TOP_SIZE, sizeof(*t->fib.top), gfp);
+	t->top_plen1 = kvzalloc(FIB_TOP_SIZE, gfp);
+	if (!t->fib.top || !t->top_plen1) {
+		kvfree(t->fib.top);
+		kvfree(t->top_plen1);
+		kvfree(t);
 		return NULL;
 	}
-	fib->mem = sizeof(*fib) + FIB_TOP_SIZE * (sizeof(*fib->top) + 1);
-	return fib;
+	for (i = 0; i < FIB_TOP_SIZE; i++)
+		t->fib.top[i] = FIB_EMPTY;
+	t->mem = sizeof(*t) + FIB_TOP_SIZE * (sizeof(*t->fib.top) + 1);
+	return &t->fib;
 }
 
 static void fib_free_node(const struct mw_fib_node *n, bool top)
@@ -728,26 +744,28 @@ static void fib_free_node(const struct mw_fib_node *n, bool top)
 
 void mw_fib_destroy(struct mw_fib *fib)
 {
+	struct mw_fib_table *t;
 	unsigned long e;
 	u32 i;
 
 	if (!fib)
 		return;
+	t = fib_table(fib);
 	for (i = 0; i < FIB_TOP_SIZE; i++) {
-		e = fib->top[i];
-		if (e & FIB_NODE_TAG)
+		e = t->fib.top[i];
+		if (e & FIB_NODE_TAG && e != FIB_EMPTY)
 			fib_free_node((struct mw_fib_node *)(e & ~FIB_NODE_TAG),
 				      true);
 		if (!(i & 1023))
 			cond_resched();
 	}
-	kvfree(fib->rules.leaf);
-	kvfree(fib->fresh.p);
-	kvfree(fib->stale.p);
-	kvfree(fib->pending);
-	kvfree(fib->top_plen1);
-	kvfree_rcu_mightsleep(fib->top);
-	kvfree_rcu_mightsleep(fib);
+	kvfree(t->rules.leaf);
+	kvfree(t->fresh.p);
+	kvfree(t->stale.p);
+	kvfree(t->pending);
+	kvfree(t->top_plen1);
+	kvfree_rcu_mightsleep(t->fib.top);
+	kvfree_rcu_mightsleep(t);
 }
 
 static bool fib_valid(u32 addr, u8 plen, const void *leaf)
@@ -758,6 +776,7 @@ static bool fib_valid(u32 addr, u8 plen, const void *leaf)
 
 int mw_fib_insert(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf)
 {
+	struct mw_fib_table *t = fib_table(fib);
 	u32 addr = be32_to_cpu(prefix);
 	struct mw_fib_op op = {
 		.key = (u64)addr << 4,
@@ -770,27 +789,28 @@ int mw_fib_insert(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf)
 
 	if (!fib_valid(addr, plen, leaf))
 		return -EINVAL;
-	if (fib_rule_find(fib, addr, plen) >= 0)
+	if (fib_rule_find(t, addr, plen) >= 0)
 		return -EEXIST;
 	/* Room for one more at most 80% full, before changing anything. */
-	if ((u64)(fib->count + 1) * 5 > (u64)fib->rules.size * 4) {
-		err = fib_rules_resize(fib, max_t(u32, FIB_RULES_MIN,
-						  (fib->count + 1) * 2));
+	if ((u64)(t->count + 1) * 5 > (u64)t->rules.size * 4) {
+		err = fib_rules_resize(t, max_t(u32, FIB_RULES_MIN,
+						(t->count + 1) * 2));
 		if (err)
 			return err;
 	}
-	err = fib_apply(fib, &op);
+	err = fib_apply(t, &op);
 	if (err)
 		return err;
-	fib_rule_put(fib, addr, plen + 1, leaf);
-	fib->count++;
-	fib->n_len[plen]++;
+	fib_rule_put(t, addr, plen + 1, leaf);
+	t->count++;
+	t->n_len[plen]++;
 	return 0;
 }
 
 int mw_fib_replace(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf,
 		   void **old)
 {
+	struct mw_fib_table *t = fib_table(fib);
 	u32 addr = be32_to_cpu(prefix);
 	struct mw_fib_op op = {
 		.key = (u64)addr << 4,
@@ -802,18 +822,19 @@ int mw_fib_replace(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf,
 
 	if (!fib_valid(addr, plen, leaf))
 		return -EINVAL;
-	i = fib_rule_find(fib, addr, plen);
+	i = fib_rule_find(t, addr, plen);
 	if (i < 0)
 		return -ENOENT;
 	if (old)
-		*old = fib->rules.leaf[i];
-	fib_write(fib, &op);
-	fib->rules.leaf[i] = leaf;
+		*old = t->rules.leaf[i];
+	fib_write(t, &op);
+	t->rules.leaf[i] = leaf;
 	return 0;
 }
 
 void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen)
 {
+	struct mw_fib_table *t = fib_table(fib);
 	u32 addr = be32_to_cpu(prefix);
 	struct mw_fib_op op = {
 		.key = (u64)addr << 4,
@@ -825,53 +846,53 @@ void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen)
 
 	if (plen > 32 || (addr & ~fib_mask(plen)))
 		return NULL;
-	i = fib_rule_find(fib, addr, plen);
+	i = fib_rule_find(t, addr, plen);
 	if (i < 0)
 		return NULL;
-	leaf = fib->rules.leaf[i];
+	leaf = t->rules.leaf[i];
 
 	/* Its addresses go to the longest shorter prefix that covers it. */
 	for (len = plen - 1; len >= 0; len--) {
-		if (!fib->n_len[len])
+		if (!t->n_len[len])
 			continue;
-		c = fib_rule_find(fib, addr & fib_mask(len), len);
+		c = fib_rule_find(t, addr & fib_mask(len), len);
 		if (c >= 0) {
-			op.leaf = fib->rules.leaf[c];
+			op.leaf = t->rules.leaf[c];
 			op.plen1 = len + 1;
 			break;
 		}
 	}
-	if (fib_apply(fib, &op))
-		fib_write(fib, &op);
+	if (fib_apply(t, &op))
+		fib_write(t, &op);
 
-	fib_rule_del(fib, i);
-	fib->count--;
-	fib->n_len[plen]--;
+	fib_rule_del(t, i);
+	t->count--;
+	t->n_len[plen]--;
 	/* Shrink below 20% full; keeping the larger table is fine too. */
-	if (fib->rules.size > FIB_RULES_MIN &&
-	    (u64)fib->count * 5 < fib->rules.size)
-		fib_rules_resize(fib, max_t(u32, FIB_RULES_MIN,
-					    fib->count * 2));
+	if (t->rules.size > FIB_RULES_MIN &&
+	    (u64)t->count * 5 < t->rules.size)
+		fib_rules_resize(t, max_t(u32, FIB_RULES_MIN, t->count * 2));
 	return leaf;
 }
 
 void *mw_fib_get(const struct mw_fib *fib, __be32 prefix, u8 plen)
 {
+	const struct mw_fib_table *t = fib_table(fib);
 	u32 addr = be32_to_cpu(prefix);
 	s64 i;
 
 	if (plen > 32)
 		return NULL;
-	i = fib_rule_find(fib, addr, plen);
-	return i < 0 ? NULL : fib->rules.leaf[i];
+	i = fib_rule_find(t, addr, plen);
+	return i < 0 ? NULL : t->rules.leaf[i];
 }
 
 unsigned int mw_fib_count(const struct mw_fib *fib)
 {
-	return fib->count;
+	return fib_table(fib)->count;
 }
 
 size_t mw_fib_mem(const struct mw_fib *fib)
 {
-	return fib->mem;
+	return fib_table(fib)->mem;
 }

@@ -31,9 +31,30 @@
 #ifndef _MW_FIB_H
 #define _MW_FIB_H
 
+#include <linux/bitops.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
+#include <asm/byteorder.h>
 
-struct mw_fib;
+/*
+ * The part of the table that lookups read, here so that the lookup can be
+ * inlined into the packet path; everything else is private to fib.c.
+ * Documentation/fib.md describes the structure.
+ */
+#define MW_FIB_TOP_BITS	18	/* top resolves /0-/18 */
+#define MW_FIB_STRIDE	6	/* each node level 6 more bits */
+#define MW_FIB_NODE	1UL	/* tag of a node pointer in top */
+
+struct mw_fib_node {
+	u64 vector;		/* bit i: slot i is a child node */
+	u64 leafvec;		/* bit i: a run of leaves starts at slot i */
+	void *base;		/* children from here up, leaves down */
+};
+
+struct mw_fib {
+	/* BIT(MW_FIB_TOP_BITS) entries: a leaf, or a node | MW_FIB_NODE */
+	unsigned long *top;
+};
 
 /*
  * Create an empty table. @gfp is used for every allocation the table makes,
@@ -73,11 +94,34 @@ int mw_fib_replace(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf,
  */
 void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen);
 
+void *mw_fib_lookup_below(const struct mw_fib_node *n, u32 addr,
+			  unsigned int i);
+
 /*
  * The leaf of the longest prefix that contains @addr, or NULL. Lock-free:
  * call under rcu_read_lock(); the leaf stays valid until rcu_read_unlock().
+ *
+ * One load from top (2 MiB, mostly cached), one of the node of the /18 and
+ * one of the leaf, usually in the node's cache line. Addresses under
+ * prefixes longer than /24 continue in mw_fib_lookup_below().
  */
-void *mw_fib_lookup(const struct mw_fib *fib, __be32 addr);
+static inline void *mw_fib_lookup(const struct mw_fib *fib, __be32 addr)
+{
+	u32 a = be32_to_cpu(addr);
+	unsigned long e = READ_ONCE(fib->top[a >> (32 - MW_FIB_TOP_BITS)]);
+	const struct mw_fib_node *n;
+	unsigned int i;
+
+	if (unlikely(!(e & MW_FIB_NODE)))
+		return (void *)e;
+	n = (const struct mw_fib_node *)(e - MW_FIB_NODE);
+	i = (a >> (32 - MW_FIB_TOP_BITS - MW_FIB_STRIDE)) & 63;
+	if (unlikely((n->vector >> i) & 1))
+		return mw_fib_lookup_below(n, a, i);
+	/* Leaf j is at base[-1 - j]; j + 1 runs start at or below slot i. */
+	return READ_ONCE(((void **)n->base)[-(long)hweight64(n->leafvec <<
+							     (63 - i))]);
+}
 
 /* The leaf of exactly @prefix/@plen, or NULL. Under the caller's lock. */
 void *mw_fib_get(const struct mw_fib *fib, __be32 prefix, u8 plen);
