@@ -9,6 +9,7 @@
 #
 #   tools/bench/fwd_bench.sh [--kernel 6.1|6.12] [--module KO] [--rounds N] [--interval S]
 #                            [--warmup S] [--flows N] [--mode concurrent|sequential]
+#                            [--icount|--no-icount]
 #
 # --module: the midway.ko to load (default build/kmod/<kver>/midway.ko).
 # Needs build/kmod/<kver>/midway.ko and build/bin/mwctl (make module
@@ -18,6 +19,7 @@ cd "$(dirname "$0")/../.."
 
 kernel=${MW_KERNEL:-6.1}
 module_args=()
+icount=auto
 rounds=6
 interval=5
 warmup=2
@@ -32,6 +34,8 @@ while [[ $# -gt 0 ]]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
 	--module) module_args=(--module "$2"); shift 2 ;;
+	--icount) icount=yes; shift ;;
+	--no-icount) icount=no; shift ;;
 	--rounds) rounds=$2; shift 2 ;;
 	--interval) interval=$2; shift 2 ;;
 	--warmup) warmup=$2; shift 2 ;;
@@ -46,14 +50,38 @@ for v in rounds interval warmup flows; do
 done
 [[ -x build/bin/mwctl ]] || { echo "fwd_bench: build/bin/mwctl missing: run make userspace" >&2; exit 2; }
 
-echo "fwd_bench: host $(hostname), $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "fwd_bench: load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (the host is shared: figures are noisy)"
-echo "fwd_bench: the VM runs under qemu TCG (software emulation, no KVM): absolute rates are small; the ratio is what matters"
 case $mode in
 concurrent) smp=4 ;;
 sequential) smp=2 ;;
 *) echo "fwd_bench: --mode is concurrent or sequential" >&2; exit 2 ;;
 esac
+# The clock: with qemu's -icount, guest time counts guest instructions, so
+# the rates do not depend on how busy the host is. It needs
+# MW_ACCEL=tcg-icount in tools/vm/run, and one vCPU (qemu 7.2 with -icount
+# hangs bringing up a second one), so the sequential mode. --icount insists
+# on it, --no-icount uses the host's clock, the default takes icount when
+# the runner has it.
+if [[ $icount != no ]] && grep -q 'tcg-icount' tools/vm/run; then
+	icount=yes
+elif [[ $icount == yes ]]; then
+	echo "fwd_bench: --icount needs MW_ACCEL=tcg-icount in tools/vm/run (see Documentation/benchmarks.md)" >&2
+	exit 2
+else
+	icount=no
+fi
+if [[ $icount == yes ]]; then
+	export MW_ACCEL=tcg-icount
+	mode=sequential smp=1
+fi
+
+echo "fwd_bench: host $(hostname), $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "fwd_bench: load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "fwd_bench: the VM runs under qemu TCG (software emulation, no KVM): absolute rates are small; the ratio is what matters"
+if [[ $icount == yes ]]; then
+	echo "fwd_bench: clock: qemu -icount, one guest instruction = 2^${MW_ICOUNT_SHIFT:-3} ns of guest time: rates per instructions executed, reproducible"
+else
+	echo "fwd_bench: clock: the host's; the host is shared and its load moves the figures (tools/vm/run has no tcg-icount)"
+fi
 # Setup takes ~40 s under TCG, a round ~15 s (concurrent) or 3 x 10 s.
 timeout=$((180 + rounds * 3 * (warmup + interval + 10)))
 # no_timer_check: on a loaded host, TCG can be too slow for the kernel's

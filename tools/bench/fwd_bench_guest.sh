@@ -17,9 +17,9 @@
 # what the generator and the sink cost, so 1/pps(A) - 1/pps(C) is the time
 # Linux spends per packet, and likewise for midway.
 #
-# Every link is a veth pair. Case A has static neighbour entries everywhere;
-# in case B the midway router resolves 10.2.0.2 by ARP (a ping before each
-# run), since the API has no static neighbours yet.
+# Every link is a veth pair. Both routers get static neighbour entries
+# (midway's with mwctl neigh add; a module without them resolves 10.2.0.2 by
+# ARP instead, with a ping before each run).
 #
 # Generator: pktgen, one kernel thread per case (kpktgend_N, bound to CPU N),
 # on srcX's eth0: 60-byte frames (64 on a wire with the FCS), UDP 10.1.0.2 ->
@@ -45,7 +45,9 @@
 #          (or on CPU 0 too if there is only one); the order alternates
 #          every round. Only for a quiet host, or a deterministic clock
 #          (qemu -icount, see Documentation/benchmarks.md).
-# The figures are medians over ROUNDS rounds.
+# The rates are medians over ROUNDS rounds, the ratios geometric means of
+# the per-round ratios (over whole rotations, that cancels a constant speed
+# difference between the vCPUs).
 #
 # Environment: INTERVAL (5), WARMUP (2), ROUNDS (6), FLOWS (256),
 # MODE (concurrent), PKT_SIZE (60).
@@ -91,9 +93,8 @@ ip -n srcA addr add 10.1.0.2/24 dev eth0
 ip -n fw addr add 10.1.0.1/24 dev a0
 ip -n fw addr add 10.2.0.1/24 dev b0
 ip -n dstA addr add 10.2.0.2/24 dev eth0
-for l in "srcA eth0" "fw a0" "fw b0" "dstA eth0"; do
-	set -- $l
-	ip -n "$1" link set "$2" up
+for l in srcA:eth0 fw:a0 fw:b0 dstA:eth0; do
+	ip -n "${l%%:*}" link set "${l#*:}" up
 done
 ip netns exec fw sysctl -qw net.ipv4.ip_forward=1
 # No reverse-path filter (midway has none): one FIB lookup per packet.
@@ -183,7 +184,7 @@ pg_setup() {
 		   "udp_dst_min 9" "udp_dst_max 9"; do
 		cmds+="echo '$cmd' > /proc/net/pktgen/eth0; "
 	done
-	ip netns exec $ns sh -c "$cmds"
+	ip netns exec "$ns" sh -c "$cmds"
 }
 
 # Measurement ---------------------------------------------------------------
@@ -243,8 +244,8 @@ run() {
 	shift
 	for a in "$@"; do
 		c=${a%%:*}; cpu=${a#*:}
-		pg_setup $c $cpu
-		devs+=(src$c:eth0 ${RIN[$c]} ${ROUT[$c]} dst$c:eth0)
+		pg_setup "$c" "$cpu"
+		devs+=("src$c:eth0" "${RIN[$c]}" "${ROUT[$c]}" "dst$c:eth0")
 	done
 	# midway without static entries: make sure 10.2.0.2 is resolved (learnt
 	# entries age after 30 s); the echo itself is dropped by the sink, the
@@ -256,7 +257,7 @@ run() {
 	local pids=() s0 s1 pre post
 	pre=$(snap "${devs[@]}")
 	for a in "$@"; do
-		ip netns exec src${a%%:*} sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+		ip netns exec "src${a%%:*}" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
 		pids+=($!)
 	done
 	sleep "$WARMUP"
@@ -264,7 +265,7 @@ run() {
 	sleep "$INTERVAL"
 	s1=$(snap "${devs[@]}")
 	for a in "$@"; do
-		ip netns exec src${a%%:*} sh -c 'echo stop > /proc/net/pktgen/pgctrl'
+		ip netns exec "src${a%%:*}" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
 	done
 	wait "${pids[@]}" || true
 	sleep 1		# let the queues drain
@@ -313,8 +314,10 @@ median() { printf '%s\n' "$@" | grep -v n/a | sort -g | awk '{ v[NR] = $1 } END 
 echo "fwd_bench: kernel $(uname -r), qemu TCG, $ncpu vCPUs, mode $MODE, $ROUNDS rounds of ${WARMUP} s warmup + ${INTERVAL} s measured"
 if [[ $MODE == concurrent ]]; then
 	echo "  linux, midway and direct (no router) run at the same time, each on its own CPU (rotating), this script on CPU 3"
-else
+elif [[ $ncpu -ge 2 ]]; then
 	echo "  one case at a time, on CPU 0; this script on CPU 1"
+else
+	echo "  one case at a time, on the only CPU, with this script"
 fi
 echo "  per case, pktgen (one thread), the router and the sink run on that case's CPU, inline in pktgen's softirq"
 echo "  $((PKT_SIZE + 4))-byte frames, UDP, $FLOWS flows; counted at the sink veth's rx_packets"

@@ -107,6 +107,7 @@ int main(int argc, char **argv)
 	struct router_info ri = { 0 };
 	struct mwnl_batch *b;
 	struct nl_msg *msg;
+	struct mwnl *nl;
 	unsigned int ifindex;
 	bool keep = false;
 	double t0, t1;
@@ -157,8 +158,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	struct mwnl *nl = mwnl_open();
-
+	nl = mwnl_open();
 	if (!nl) {
 		fprintf(stderr, "%s: cannot open the midway family: %s%s\n",
 			prog, strerror(errno),
