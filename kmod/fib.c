@@ -5,15 +5,20 @@
  * Routing Table Lookup", SIGCOMM 2015). Documentation/fib.md has the design
  * with pictures; in short:
  *
- * - The first 18 bits of the address index a flat array, "top". An entry is
- *   either a leaf (the caller's pointer, or NULL for no route) or, with bit
- *   0 set, a node that resolves the next 6 bits.
+ * - The top level resolves the first 18 bits in two steps: "dir" has an
+ *   entry per /8, either a leaf (the caller's pointer; the /8 is all one
+ *   prefix of /8 or shorter) or, with bit 0 set, a "chunk" of 1024 entries,
+ *   one per /18, each a leaf or, with bit 0 set, a node that resolves the
+ *   next 6 bits. A chunk exists only while its /8 holds a longer prefix, so
+ *   that a small table stays small. No route is a shared node whose only
+ *   leaf is NULL (fib_empty), and a shared chunk of those: lookups of empty
+ *   /18 and /8 take the common path.
  * - A node has 64 slots; each is a child node or a leaf. "vector" marks the
  *   children, "leafvec" marks where a run of equal leaves starts, so that a
  *   prefix shorter than the node's stride costs one leaf, not 2^k copies.
  *   The children of a node are stored next to each other, and the i-th slot
  *   is found by counting bits (popcount) below i in the vector or leafvec.
- * - Levels: top resolves /0-/18, nodes at level 0 resolve /19-/24, level 1
+ * - Levels: dir and chunks resolve /0-/18, nodes at level 0 /19-/24, level 1
  *   /25-/30 and level 2 /31-/32 (2 bits, spread over the 6-bit slot index
  *   by shifting the address left by 4: the 36-bit "key").
  * - Leaves are pushed down: every leaf slot holds the result of the lookup
@@ -33,7 +38,7 @@
  *
  * Updates never modify what readers can see, except by single aligned
  * stores: a change rebuilds, bottom up, the nodes on the path to what it
- * touches into new blocks (copy-on-write), then publishes each changed top
+ * touches into new blocks (copy-on-write), then publishes each changed chunk
  * entry with a release store and frees the replaced blocks after a grace
  * period. Everything is allocated before anything is published, so a failed
  * allocation leaves the table as it was. Replacing a prefix's leaf, or
@@ -58,7 +63,10 @@
 #include "fib.h"
 
 #define FIB_TOP_BITS	MW_FIB_TOP_BITS
-#define FIB_TOP_SIZE	BIT(FIB_TOP_BITS)
+#define FIB_DIR_BITS	MW_FIB_DIR_BITS
+#define FIB_DIR_SIZE	BIT(FIB_DIR_BITS)
+#define FIB_CHUNK_BITS	(FIB_TOP_BITS - FIB_DIR_BITS)
+#define FIB_CHUNK_SIZE	BIT(FIB_CHUNK_BITS)
 #define FIB_STRIDE	MW_FIB_STRIDE
 #define FIB_SLOTS	64
 #define FIB_LEVELS	3
@@ -66,8 +74,8 @@
 #define FIB_RULES_MIN	64
 
 /*
- * Where top points when there is no route: a node with one leaf, NULL, so
- * that the lookup finds a node in top but for the few top-level leaves.
+ * No route: in a chunk, a node whose one leaf is NULL; in dir, a chunk of
+ * those. Lookups of empty /18 and /8 then take the common path.
  */
 static void *const fib_no_leaf;
 static const struct mw_fib_node fib_empty = {
@@ -75,7 +83,13 @@ static const struct mw_fib_node fib_empty = {
 	.base = (void *)(&fib_no_leaf + 1),
 };
 
-#define FIB_EMPTY	((unsigned long)&fib_empty | FIB_NODE_TAG)
+#define FIB_EMPTY	((unsigned long)&fib_empty + FIB_NODE_TAG)
+
+static const unsigned long fib_empty_chunk[FIB_CHUNK_SIZE] = {
+	[0 ... FIB_CHUNK_SIZE - 1] = FIB_EMPTY,
+};
+
+#define FIB_EMPTY_CHUNK	((unsigned long)fib_empty_chunk + FIB_NODE_TAG)
 
 /* One slot of a node being rebuilt: a child node or a leaf. */
 struct mw_fib_slot {
@@ -98,11 +112,12 @@ struct mw_fib_op {
 	u8 plen1;
 };
 
-/* A top entry to publish once the whole change is built. */
+/* An entry of a chunk (or of dir) to publish once the change is built. */
 struct mw_fib_pending {
 	unsigned long entry;
-	u32 index;
+	u32 index;		/* of the /18; of the /8 if @dir */
 	u8 plen1;
+	bool dir;
 };
 
 struct mw_fib_ptrs {
@@ -113,7 +128,10 @@ struct mw_fib_ptrs {
 /* The table: what lookups read (fib.h), then what changes need. */
 struct mw_fib_table {
 	struct mw_fib fib;
-	u8 *top_plen1;			/* of the leaf entries of top */
+	u8 dir_plen1[FIB_DIR_SIZE];	/* of the leaves in dir */
+	u8 *chunk_plen1[FIB_DIR_SIZE];	/* of the leaves in each chunk */
+	/* Entries of each chunk that are nodes or prefixes longer than /8 */
+	u16 chunk_busy[FIB_DIR_SIZE];
 	gfp_t gfp;
 	unsigned int count;		/* prefixes */
 	u32 n_len[33];			/* prefixes per length */
@@ -134,6 +152,9 @@ struct mw_fib_table {
 	size_t fresh_mem, stale_mem;	/* their kmalloc() sizes */
 	struct mw_fib_pending *pending;
 	size_t n_pending, cap_pending;
+	unsigned long *new_chunk[FIB_DIR_SIZE];	/* not published yet */
+	u8 *new_plen1[FIB_DIR_SIZE];
+	unsigned int n_new_chunks;
 };
 
 static inline struct mw_fib_table *fib_table(const struct mw_fib *fib)
@@ -457,6 +478,13 @@ static void fib_rollback(struct mw_fib_table *t)
 
 	for (i = 0; i < t->fresh.n; i++)
 		kfree(t->fresh.p[i]);
+	for (i = 0; t->n_new_chunks && i < FIB_DIR_SIZE; i++) {
+		if (t->new_chunk[i]) {
+			t->new_chunk[i] = NULL;
+			t->new_plen1[i] = NULL;
+			t->n_new_chunks--;
+		}
+	}
 	fib_ptrs_release(t, &t->fresh);
 	fib_ptrs_release(t, &t->stale);
 	t->fresh_mem = 0;
@@ -464,17 +492,84 @@ static void fib_rollback(struct mw_fib_table *t)
 	t->n_pending = 0;
 }
 
+static inline bool fib_is_chunk(unsigned long e)
+{
+	return e & FIB_NODE_TAG && e != FIB_EMPTY_CHUNK;
+}
+
+static inline unsigned long *fib_chunk(unsigned long e)
+{
+	return (unsigned long *)(e - FIB_NODE_TAG);
+}
+
+/* Does this chunk entry keep its chunk from being one leaf? */
+static inline bool fib_busy(unsigned long e, u8 plen1)
+{
+	return (e & FIB_NODE_TAG && e != FIB_EMPTY) || plen1 > FIB_DIR_BITS + 1;
+}
+
+/*
+ * A chunk whose entries all are the same leaf (only a prefix of /8 or
+ * shorter covers it) goes back to being that leaf in dir.
+ */
+static void fib_collapse(struct mw_fib_table *t, u32 d)
+{
+	unsigned long *c = fib_chunk(t->fib.dir[d]);
+
+	t->dir_plen1[d] = t->chunk_plen1[d][0];
+	/* The same leaf, published as the chunk was: readers see no change. */
+	smp_store_release(&t->fib.dir[d],
+			  c[0] == FIB_EMPTY ? FIB_EMPTY_CHUNK : c[0]);
+	kvfree_rcu_mightsleep(c);
+	kfree(t->chunk_plen1[d]);
+	t->chunk_plen1[d] = NULL;
+	t->mem -= kmalloc_size_roundup(FIB_CHUNK_SIZE * sizeof(*c)) +
+		  kmalloc_size_roundup(FIB_CHUNK_SIZE);
+}
+
 /* Publish the change in progress, then free what it replaced. */
 static void fib_commit(struct mw_fib_table *t)
 {
 	const struct mw_fib_pending *p;
+	unsigned long *c;
+	u32 d, j;
 	size_t i;
+	u8 *pl;
 
 	for (i = 0; i < t->n_pending; i++) {
 		p = &t->pending[i];
-		t->top_plen1[p->index] = p->plen1;
+		if (p->dir) {
+			t->dir_plen1[p->index] = p->plen1;
+			/* The leaf is initialized before readers see it. */
+			smp_store_release(&t->fib.dir[p->index], p->entry);
+			continue;
+		}
+		d = p->index >> FIB_CHUNK_BITS;
+		j = p->index & (FIB_CHUNK_SIZE - 1);
+		c = t->new_chunk[d] ?: fib_chunk(t->fib.dir[d]);
+		pl = t->new_plen1[d] ?: t->chunk_plen1[d];
+		t->chunk_busy[d] += fib_busy(p->entry, p->plen1) -
+				    fib_busy(c[j], pl[j]);
+		pl[j] = p->plen1;
 		/* Pairs with READ_ONCE() and the address dependency in lookup. */
-		smp_store_release(&t->fib.top[p->index], p->entry);
+		smp_store_release(&c[j], p->entry);
+	}
+	for (d = 0; t->n_new_chunks && d < FIB_DIR_SIZE; d++) {
+		if (!t->new_chunk[d])
+			continue;
+		t->chunk_plen1[d] = t->new_plen1[d];
+		/* Its entries are written before readers can reach them. */
+		smp_store_release(&t->fib.dir[d], (unsigned long)t->new_chunk[d] +
+				  FIB_NODE_TAG);
+		t->new_chunk[d] = NULL;
+		t->new_plen1[d] = NULL;
+		t->n_new_chunks--;
+	}
+	for (i = 0; i < t->n_pending; i++) {
+		p = &t->pending[i];
+		d = p->dir ? p->index : p->index >> FIB_CHUNK_BITS;
+		if (fib_is_chunk(t->fib.dir[d]) && !t->chunk_busy[d])
+			fib_collapse(t, d);
 	}
 	t->n_pending = 0;
 	for (i = 0; i < t->stale.n; i++)
@@ -494,19 +589,88 @@ static void fib_commit(struct mw_fib_table *t)
 	}
 }
 
-/* The top entry @i as a slot. */
+/* Entry @i (one per /18) of the top level, as a slot. */
 static void fib_top_slot(const struct mw_fib_table *t, u32 i,
 			 struct mw_fib_slot *s)
 {
-	unsigned long e = t->fib.top[i];
+	u32 d = i >> FIB_CHUNK_BITS, j = i & (FIB_CHUNK_SIZE - 1);
+	unsigned long e = t->fib.dir[d];
+	u8 plen1 = t->dir_plen1[d];
 
+	if (fib_is_chunk(e)) {
+		plen1 = t->chunk_plen1[d][j];
+		e = fib_chunk(e)[j];
+	} else if (e == FIB_EMPTY_CHUNK) {
+		e = FIB_EMPTY;
+	}
 	s->child = e & FIB_NODE_TAG && e != FIB_EMPTY;
 	if (s->child) {
-		s->node = *(struct mw_fib_node *)(e & ~FIB_NODE_TAG);
+		s->node = *(struct mw_fib_node *)(e - FIB_NODE_TAG);
 	} else {
 		s->leaf = e == FIB_EMPTY ? NULL : (void *)e;
-		s->plen1 = t->top_plen1[i];
+		s->plen1 = plen1;
 	}
+}
+
+/* A new chunk for /8 @d, made of the leaf it is now, unless it has one. */
+static int fib_new_chunk(struct mw_fib_table *t, u32 d)
+{
+	unsigned long e = t->fib.dir[d], *c;
+	u8 *pl;
+	u32 j;
+
+	if (fib_is_chunk(e) || t->new_chunk[d])
+		return 0;
+	if (fib_ptrs_reserve(t, &t->fresh))
+		return -ENOMEM;
+	c = kmalloc_array(FIB_CHUNK_SIZE, sizeof(*c), t->gfp);
+	if (!c)
+		return -ENOMEM;
+	t->fresh.p[t->fresh.n++] = c;
+	if (fib_ptrs_reserve(t, &t->fresh))
+		return -ENOMEM;
+	pl = kmalloc(FIB_CHUNK_SIZE, t->gfp);
+	if (!pl)
+		return -ENOMEM;
+	t->fresh.p[t->fresh.n++] = pl;
+	t->fresh_mem += kmalloc_size_roundup(FIB_CHUNK_SIZE * sizeof(*c)) +
+			kmalloc_size_roundup(FIB_CHUNK_SIZE);
+	if (e == FIB_EMPTY_CHUNK)
+		e = FIB_EMPTY;
+	for (j = 0; j < FIB_CHUNK_SIZE; j++)
+		c[j] = e;
+	memset(pl, t->dir_plen1[d], FIB_CHUNK_SIZE);
+	t->chunk_busy[d] = 0;
+	t->new_chunk[d] = c;
+	t->new_plen1[d] = pl;
+	t->n_new_chunks++;
+	return 0;
+}
+
+/* Queue entry @index (of dir if @dir) to become @s. */
+static int fib_pend(struct mw_fib_table *t, u32 index, bool dir,
+		    const struct mw_fib_slot *s)
+{
+	struct mw_fib_pending *p;
+
+	if (!dir && fib_new_chunk(t, index >> FIB_CHUNK_BITS))
+		return -ENOMEM;
+	p = fib_grow(t, t->pending, &t->cap_pending, t->n_pending, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	t->pending = p;
+	p += t->n_pending++;
+	p->index = index;
+	p->dir = dir;
+	p->plen1 = s->child ? 0 : s->plen1;
+	if (s->child)
+		p->entry = (unsigned long)fib_block(&s->node, true) +
+			   FIB_NODE_TAG;
+	else if (s->leaf)
+		p->entry = (unsigned long)s->leaf;
+	else
+		p->entry = dir ? FIB_EMPTY_CHUNK : FIB_EMPTY;
+	return 0;
 }
 
 /*
@@ -515,15 +679,28 @@ static void fib_top_slot(const struct mw_fib_table *t, u32 i,
  */
 static int fib_apply(struct mw_fib_table *t, const struct mw_fib_op *op)
 {
-	u32 first = op->key >> (36 - FIB_TOP_BITS), last = first, i;
+	u32 first = op->key >> (36 - FIB_TOP_BITS), last = first, i, d;
 	bool below = op->len > FIB_TOP_BITS;
-	struct mw_fib_pending *p;
 	struct mw_fib_slot s;
 	int err;
 
 	if (!below)
 		last = first + (1U << (FIB_TOP_BITS - op->len)) - 1;
 	for (i = first; i <= last; i++) {
+		d = i >> FIB_CHUNK_BITS;
+		/* A /8 or shorter over a /8 that is one leaf: change that. */
+		if (op->len <= FIB_DIR_BITS && !fib_is_chunk(t->fib.dir[d])) {
+			i |= FIB_CHUNK_SIZE - 1;
+			if (!fib_op_matches(op, t->dir_plen1[d]))
+				continue;
+			s.child = false;
+			s.leaf = op->leaf;
+			s.plen1 = op->plen1;
+			err = fib_pend(t, d, true, &s);
+			if (err)
+				goto fail;
+			continue;
+		}
 		fib_top_slot(t, i, &s);
 		if (s.child || (below && fib_op_matches(op, s.plen1))) {
 			err = fib_rebuild(t, 0, &s, op);
@@ -537,23 +714,9 @@ static int fib_apply(struct mw_fib_table *t, const struct mw_fib_op *op)
 		} else {
 			continue;
 		}
-		p = fib_grow(t, t->pending, &t->cap_pending,
-			     t->n_pending, sizeof(*p));
-		if (!p) {
-			err = -ENOMEM;
+		err = fib_pend(t, i, false, &s);
+		if (err)
 			goto fail;
-		}
-		t->pending = p;
-		p += t->n_pending++;
-		p->index = i;
-		if (s.child) {
-			p->entry = (unsigned long)fib_block(&s.node, true) |
-				   FIB_NODE_TAG;
-			p->plen1 = 0;
-		} else {
-			p->entry = s.leaf ? (unsigned long)s.leaf : FIB_EMPTY;
-			p->plen1 = s.plen1;
-		}
 		if (!(i & 1023))
 			cond_resched();
 	}
@@ -602,22 +765,44 @@ static void fib_write_node(struct mw_fib_table *t, unsigned int k,
 
 static void fib_write(struct mw_fib_table *t, const struct mw_fib_op *op)
 {
-	u32 first = op->key >> (36 - FIB_TOP_BITS), last = first, i;
-	unsigned long e;
+	u32 first = op->key >> (36 - FIB_TOP_BITS), last = first, i, d, j;
+	unsigned long e, *c;
+	u8 *pl;
 
 	if (op->len <= FIB_TOP_BITS)
 		last = first + (1U << (FIB_TOP_BITS - op->len)) - 1;
 	for (i = first; i <= last; i++) {
-		e = t->fib.top[i];
+		d = i >> FIB_CHUNK_BITS;
+		e = t->fib.dir[d];
+		if (!fib_is_chunk(e)) {
+			/* One leaf: only a /8 or shorter can be it. */
+			i |= FIB_CHUNK_SIZE - 1;
+			if (e == FIB_EMPTY_CHUNK ||
+			    t->dir_plen1[d] != op->len + 1)
+				continue;
+			t->dir_plen1[d] = op->plen1;
+			/* The leaf is initialized before readers see it. */
+			smp_store_release(&t->fib.dir[d], op->leaf ?
+					  (unsigned long)op->leaf :
+					  FIB_EMPTY_CHUNK);
+			continue;
+		}
+		c = fib_chunk(e);
+		pl = t->chunk_plen1[d];
+		j = i & (FIB_CHUNK_SIZE - 1);
+		e = c[j];
 		if (e == FIB_EMPTY)
 			continue;
 		if (e & FIB_NODE_TAG) {
 			fib_write_node(t, 0, (struct mw_fib_node *)
-				       (e & ~FIB_NODE_TAG), op);
-		} else if (t->top_plen1[i] == op->len + 1) {
-			t->top_plen1[i] = op->plen1;
+				       (e - FIB_NODE_TAG), op);
+		} else if (pl[j] == op->len + 1) {
+			t->chunk_busy[d] += fib_busy(e, op->plen1) -
+					    fib_busy(e, pl[j]);
+			pl[j] = op->plen1;
 			/* The leaf is initialized before readers see it. */
-			smp_store_release(&t->fib.top[i], (unsigned long)op->leaf);
+			smp_store_release(&c[j], op->leaf ?
+					  (unsigned long)op->leaf : FIB_EMPTY);
 		}
 	}
 }
@@ -714,22 +899,14 @@ static void fib_rule_del(struct mw_fib_table *t, u32 hole)
 struct mw_fib *mw_fib_create(gfp_t gfp)
 {
 	struct mw_fib_table *t = kvzalloc(sizeof(*t), gfp);
-	u32 i;
+	u32 d;
 
 	if (!t)
 		return NULL;
 	t->gfp = gfp;
-	t->fib.top = kvmalloc_array(FIB_TOP_SIZE, sizeof(*t->fib.top), gfp);
-	t->top_plen1 = kvzalloc(FIB_TOP_SIZE, gfp);
-	if (!t->fib.top || !t->top_plen1) {
-		kvfree(t->fib.top);
-		kvfree(t->top_plen1);
-		kvfree(t);
-		return NULL;
-	}
-	for (i = 0; i < FIB_TOP_SIZE; i++)
-		t->fib.top[i] = FIB_EMPTY;
-	t->mem = sizeof(*t) + FIB_TOP_SIZE * (sizeof(*t->fib.top) + 1);
+	for (d = 0; d < FIB_DIR_SIZE; d++)
+		t->fib.dir[d] = FIB_EMPTY_CHUNK;
+	t->mem = sizeof(*t);
 	return &t->fib;
 }
 
@@ -745,26 +922,30 @@ static void fib_free_node(const struct mw_fib_node *n, bool top)
 void mw_fib_destroy(struct mw_fib *fib)
 {
 	struct mw_fib_table *t;
-	unsigned long e;
-	u32 i;
+	unsigned long e, *c;
+	u32 d, j;
 
 	if (!fib)
 		return;
 	t = fib_table(fib);
-	for (i = 0; i < FIB_TOP_SIZE; i++) {
-		e = t->fib.top[i];
-		if (e & FIB_NODE_TAG && e != FIB_EMPTY)
-			fib_free_node((struct mw_fib_node *)(e & ~FIB_NODE_TAG),
-				      true);
-		if (!(i & 1023))
-			cond_resched();
+	for (d = 0; d < FIB_DIR_SIZE; d++) {
+		if (!fib_is_chunk(t->fib.dir[d]))
+			continue;
+		c = fib_chunk(t->fib.dir[d]);
+		for (j = 0; j < FIB_CHUNK_SIZE; j++) {
+			e = c[j];
+			if (e & FIB_NODE_TAG && e != FIB_EMPTY)
+				fib_free_node((struct mw_fib_node *)
+					      (e - FIB_NODE_TAG), true);
+		}
+		kvfree_rcu_mightsleep(c);
+		kfree(t->chunk_plen1[d]);
+		cond_resched();
 	}
 	kvfree(t->rules.leaf);
 	kvfree(t->fresh.p);
 	kvfree(t->stale.p);
 	kvfree(t->pending);
-	kvfree(t->top_plen1);
-	kvfree_rcu_mightsleep(t->fib.top);
 	kvfree_rcu_mightsleep(t);
 }
 

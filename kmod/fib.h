@@ -41,9 +41,10 @@
  * inlined into the packet path; everything else is private to fib.c.
  * Documentation/fib.md describes the structure.
  */
-#define MW_FIB_TOP_BITS	18	/* top resolves /0-/18 */
-#define MW_FIB_STRIDE	6	/* each node level 6 more bits */
-#define MW_FIB_NODE	1UL	/* tag of a node pointer in top */
+#define MW_FIB_DIR_BITS	8	/* dir: one entry per /8 */
+#define MW_FIB_TOP_BITS	18	/* its chunks: one entry per /18 */
+#define MW_FIB_STRIDE	6	/* each node level: 6 more bits */
+#define MW_FIB_NODE	1UL	/* tag of our pointers in dir and chunks */
 
 struct mw_fib_node {
 	u64 vector;		/* bit i: slot i is a child node */
@@ -52,8 +53,11 @@ struct mw_fib_node {
 };
 
 struct mw_fib {
-	/* BIT(MW_FIB_TOP_BITS) entries: a leaf, or a node | MW_FIB_NODE */
-	unsigned long *top;
+	/*
+	 * Per /8: a leaf, or a chunk | MW_FIB_NODE, the array of its 1024
+	 * /18s, each a leaf, or a node | MW_FIB_NODE.
+	 */
+	unsigned long dir[1 << MW_FIB_DIR_BITS];
 };
 
 /*
@@ -94,6 +98,7 @@ int mw_fib_replace(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf,
  */
 void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen);
 
+/* The rest of mw_fib_lookup(), under prefixes longer than /24. */
 void *mw_fib_lookup_below(const struct mw_fib_node *n, u32 addr,
 			  unsigned int i);
 
@@ -101,17 +106,25 @@ void *mw_fib_lookup_below(const struct mw_fib_node *n, u32 addr,
  * The leaf of the longest prefix that contains @addr, or NULL. Lock-free:
  * call under rcu_read_lock(); the leaf stays valid until rcu_read_unlock().
  *
- * One load from top (2 MiB, mostly cached), one of the node of the /18 and
- * one of the leaf, usually in the node's cache line. Addresses under
- * prefixes longer than /24 continue in mw_fib_lookup_below().
+ * A load from dir (2 KiB), one from the chunk of the /8 (8 KiB), one of the
+ * node of the /18 and one of the leaf, usually in the node's cache line.
+ * Addresses under prefixes longer than /24 continue in
+ * mw_fib_lookup_below().
  */
 static inline void *mw_fib_lookup(const struct mw_fib *fib, __be32 addr)
 {
 	u32 a = be32_to_cpu(addr);
-	unsigned long e = READ_ONCE(fib->top[a >> (32 - MW_FIB_TOP_BITS)]);
+	unsigned long e = READ_ONCE(fib->dir[a >> (32 - MW_FIB_DIR_BITS)]);
+	const unsigned long *chunk;
 	const struct mw_fib_node *n;
 	unsigned int i;
 
+	if (unlikely(!(e & MW_FIB_NODE)))
+		return (void *)e;
+	chunk = (const unsigned long *)(e - MW_FIB_NODE);
+	i = (a >> (32 - MW_FIB_TOP_BITS)) &
+	    (BIT(MW_FIB_TOP_BITS - MW_FIB_DIR_BITS) - 1);
+	e = READ_ONCE(chunk[i]);
 	if (unlikely(!(e & MW_FIB_NODE)))
 		return (void *)e;
 	n = (const struct mw_fib_node *)(e - MW_FIB_NODE);

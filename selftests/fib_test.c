@@ -736,6 +736,42 @@ static void test_concurrent(void)
 	free(ref.r);
 }
 
+/*
+ * A router with a few routes must not cost what a full table does: a /8
+ * is one entry until something longer than /8 falls in it.
+ */
+static void test_small(void)
+{
+	struct mw_fib *fib = new_fib();
+	long allocs = kcompat_allocs;
+	struct ref ref = { 0 };
+	size_t empty = mw_fib_mem(fib);
+	unsigned int i;
+
+	diag("empty table: %zu bytes", empty);
+	check(empty < 32768, "an empty table takes %zu bytes", empty);
+	add(fib, &ref, 0, 0, L(1));
+	add(fib, &ref, 0x0a000000, 8, L(2));
+	/* The prefix hash and the arrays of changes, no chunk, no node. */
+	diag("with 0/0 and a /8: %zu bytes", mw_fib_mem(fib));
+	check(mw_fib_mem(fib) < empty + 8192, "0/0 and a /8 take %zu bytes",
+	      mw_fib_mem(fib) - empty);
+	for (i = 0; i < 100; i++)
+		add(fib, &ref, 0x0a010000 + (i << 8), 24, L(3 + i));
+	add(fib, &ref, 0xc0a80000, 16, L(200));
+	check_all(fib, &ref, 10000);
+	diag("with 0/0, a /8, a /16 and 100 /24: %zu bytes", mw_fib_mem(fib));
+	check(mw_fib_mem(fib) < empty + 65536, "a small table takes %zu bytes",
+	      mw_fib_mem(fib));
+	while (ref.n)
+		del(fib, &ref, ref.r[ref.n - 1].addr, ref.r[ref.n - 1].len);
+	check_all(fib, &ref, 1000);
+	check(kcompat_allocs - allocs <= 4,
+	      "%ld allocations left in an empty table", kcompat_allocs - allocs);
+	mw_fib_destroy(fib);
+	free(ref.r);
+}
+
 static const struct {
 	void (*fn)(void);
 	const char *name;
@@ -751,6 +787,7 @@ static const struct {
 	{ test_churn, "insert/remove/replace churn" },
 	{ test_enomem, "out of memory at every allocation" },
 	{ test_concurrent, "lookups concurrent with changes" },
+	{ test_small, "small tables stay small" },
 };
 
 int main(int argc, char **argv)
