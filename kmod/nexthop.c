@@ -58,6 +58,11 @@ static void mw_nhgroup_fill(struct mw_nhgroup *g, const struct mw_nhgroup *old)
 	unsigned int n = g->n_members, b, m;
 	int owner[MW_ECMP_BUCKETS];
 
+	/* One member (the common case, and every route install): no choice. */
+	if (n == 1) {
+		memset(g->buckets, 0, sizeof(g->buckets));
+		return;
+	}
 	bitmap_zero(taken, MW_ECMP_BUCKETS);
 	for (m = 0; m < n; m++)
 		quota[m] = MW_ECMP_BUCKETS / n + (m < MW_ECMP_BUCKETS % n);
