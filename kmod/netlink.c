@@ -67,6 +67,7 @@ static const struct nla_policy mw_port_policy[MIDWAY_A_PORT_MAX + 1] = {
 	[MIDWAY_A_PORT_PROXY_ARP]	= MW_POLICY_BOOL,
 	[MIDWAY_A_PORT_STATS]		= MW_POLICY_RO,
 	[MIDWAY_A_PORT_DROPS]		= MW_POLICY_RO,
+	[MIDWAY_A_PORT_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
 static const struct nla_policy mw_route_policy[MIDWAY_A_ROUTE_MAX + 1] = {
@@ -244,7 +245,8 @@ static int mw_fill_port(struct sk_buff *skb, const struct mw_port *p)
 	if (peer && mw_put_uuid(skb, MIDWAY_A_PORT_PEER_ID, &peer->obj.id))
 		err = -EMSGSIZE;
 	dev = rcu_dereference(p->dev);
-	if (dev && nla_put_u32(skb, MIDWAY_A_PORT_IFINDEX, dev->ifindex))
+	if (dev && (nla_put_u32(skb, MIDWAY_A_PORT_IFINDEX, dev->ifindex) ||
+		    nla_put_string(skb, MIDWAY_A_PORT_IFNAME, dev->name)))
 		err = -EMSGSIZE;
 	rcu_read_unlock();
 	return err;
@@ -535,30 +537,48 @@ static struct mw_host *mw_get_host(struct mw_net *mn, struct genl_info *info,
 	return h;
 }
 
+/* True when the request unbinds the port: IFINDEX 0 and no IFNAME. */
+static bool mw_port_unbinds(struct nlattr **a)
+{
+	return a[MIDWAY_A_PORT_IFINDEX] && !nla_get_u32(a[MIDWAY_A_PORT_IFINDEX]) &&
+	       !a[MIDWAY_A_PORT_IFNAME];
+}
+
 /*
- * The device named by IFINDEX for port @p placed on @host, checked; NULL
- * with *err == 0 when there is none to bind (IFINDEX absent or 0).
+ * The device named by IFINDEX and/or IFNAME for port @p placed on @host,
+ * checked; NULL with *err == 0 when there is none to bind (both absent, or
+ * IFINDEX 0 alone).
  */
 static struct net_device *mw_get_dev(struct mw_net *mn, struct genl_info *info,
 				     struct mw_port *p, struct mw_host *host,
 				     int *err)
 {
-	struct nlattr *nla = info->attrs[MIDWAY_A_PORT_IFINDEX];
+	struct nlattr *idx = info->attrs[MIDWAY_A_PORT_IFINDEX];
+	struct nlattr *name = info->attrs[MIDWAY_A_PORT_IFNAME];
+	struct nlattr *nla = name ?: idx;
 	struct net_device *dev;
 
 	*err = 0;
-	if (!nla || !nla_get_u32(nla))
+	if (!name && (!idx || !nla_get_u32(idx)))
 		return NULL;
+	*err = -EINVAL;
 	if (!host || !host->local) {
 		NL_SET_ERR_MSG_ATTR(info->extack, nla,
 				    "only a port on the local host can be bound to a device");
-		*err = -EINVAL;
 		return NULL;
 	}
-	dev = __dev_get_by_index(mn->net, nla_get_u32(nla));
+	if (name)
+		dev = __dev_get_by_name(mn->net, nla_data(name));
+	else
+		dev = __dev_get_by_index(mn->net, nla_get_u32(idx));
 	if (!dev) {
 		NL_SET_ERR_MSG_ATTR(info->extack, nla, "no such device");
 		*err = -ENODEV;
+		return NULL;
+	}
+	if (name && idx && dev->ifindex != nla_get_u32(idx)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, idx,
+				    "device index and name name different devices");
 		return NULL;
 	}
 	*err = mw_device_check(p, dev, info->extack);
@@ -583,6 +603,9 @@ static int mw_port_check_common(struct genl_info *info, u8 kind)
 				     "an interior port lives on no host");
 		if (!err)
 			err = mw_reject_attr(info, MIDWAY_A_PORT_IFINDEX,
+					     "an interior port is bound to no device");
+		if (!err)
+			err = mw_reject_attr(info, MIDWAY_A_PORT_IFNAME,
 					     "an interior port is bound to no device");
 	}
 	return err;
@@ -757,8 +780,7 @@ static int mw_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 		if (!host)
 			goto out;
 		err = -EINVAL;
-		if (!host->local && rtnl_dereference(p->dev) &&
-		    !(a[MIDWAY_A_PORT_IFINDEX] && !nla_get_u32(a[MIDWAY_A_PORT_IFINDEX]))) {
+		if (!host->local && rtnl_dereference(p->dev) && !mw_port_unbinds(a)) {
 			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_HOST_ID],
 					    "port is bound to a device: unbind it to move it to a remote host");
 			goto out;
@@ -773,7 +795,7 @@ static int mw_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 		err = mw_device_bind(p, dev, extack);
 		if (err)
 			goto out;
-	} else if (a[MIDWAY_A_PORT_IFINDEX]) {
+	} else if (mw_port_unbinds(a)) {
 		mw_device_unbind(p);
 	}
 	mw_port_apply_common(p, a);

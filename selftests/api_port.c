@@ -759,6 +759,100 @@ TEST_F(port, device_binding)
 }
 
 /*
+ * "IFNAME exterior only, optional: the same device by name (with IFINDEX
+ * too, both must name it)". Replies name the bound device both ways.
+ */
+TEST_F(port, bind_by_name)
+{
+	struct mw_sock *s = self->s;
+	struct nl_msg *m;
+	struct mw_msg *p;
+	int ifindex;
+
+	MW_DO(s, base_topology(s));
+	mw_sh("modprobe dummy 2>/dev/null");
+	if (mw_sh("ip link add mwn0 type dummy 2>/dev/null") ||
+	    mw_sh("ip link add mwn1 type dummy 2>/dev/null"))
+		SKIP(return, "cannot create dummy devices");
+	ifindex = if_nametoindex("mwn0");
+	ASSERT_NE(0, ifindex);
+
+	/* Refused, and nothing made: a name that is no device. */
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	mw_put_id(m, MIDWAY_A_PORT_HOST_ID, HID(2));
+	nla_put_string(m, MIDWAY_A_PORT_IFNAME, "mwnone");
+	mw_reject_at(s, m, ENODEV, MIDWAY_A_PORT_IFNAME, "binding to a missing device by name");
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	mw_put_id(m, MIDWAY_A_PORT_HOST_ID, HID(2));
+	nla_put_string(m, MIDWAY_A_PORT_IFNAME, "mwn0");
+	nla_put_u32(m, MIDWAY_A_PORT_IFINDEX, if_nametoindex("mwn1"));
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_PORT_IFINDEX, "IFINDEX and IFNAME of two devices");
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	mw_put_id(m, MIDWAY_A_PORT_HOST_ID, HID(2));
+	nla_put_string(m, MIDWAY_A_PORT_IFNAME, "a-name-too-long-for-a-device");
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_PORT_IFNAME, "a name of IFNAMSIZ or more");
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_INTERIOR);
+	nla_put_string(m, MIDWAY_A_PORT_IFNAME, "mwn0");
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_PORT_IFNAME, "IFNAME on an interior port");
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	mw_put_id(m, MIDWAY_A_PORT_HOST_ID, HID(1));
+	nla_put_string(m, MIDWAY_A_PORT_IFNAME, "mwn0");
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_PORT_IFNAME, "IFNAME on a port of a remote host");
+	EXPECT_EQ(NULL, GET_PORT(s, PID(1)));
+
+	/* Both, naming one device; then the name alone. */
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	mw_put_id(m, MIDWAY_A_PORT_HOST_ID, HID(2));
+	nla_put_string(m, MIDWAY_A_PORT_IFNAME, "mwn0");
+	nla_put_u32(m, MIDWAY_A_PORT_IFINDEX, ifindex);
+	MW_OK(s, m);
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(ifindex, mw_u32(p, MIDWAY_A_PORT_IFINDEX));
+	ASSERT_TRUE(mw_has(p, MIDWAY_A_PORT_IFNAME));
+	EXPECT_STREQ("mwn0", mw_str(p, MIDWAY_A_PORT_IFNAME) ?: "");
+	free(p);
+
+	m = MSG_PORT(s, MIDWAY_CMD_PORT_SET, PID(1));
+	nla_put_string(m, MIDWAY_A_PORT_IFNAME, "mwn1");
+	MW_OK(s, m);
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(if_nametoindex("mwn1"), mw_u32(p, MIDWAY_A_PORT_IFINDEX));
+	EXPECT_STREQ("mwn1", mw_str(p, MIDWAY_A_PORT_IFNAME) ?: "");
+	free(p);
+
+	/* A rename shows in the next reply. */
+	ASSERT_EQ(0, mw_sh("ip link set mwn1 name mwn9"));
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	EXPECT_STREQ("mwn9", mw_str(p, MIDWAY_A_PORT_IFNAME) ?: "");
+	free(p);
+
+	/* A refused rebind leaves the binding as it was. */
+	m = MSG_PORT(s, MIDWAY_CMD_PORT_SET, PID(1));
+	nla_put_string(m, MIDWAY_A_PORT_IFNAME, "lo");
+	nla_put_u8(m, MIDWAY_A_PORT_ADMIN_UP, 0);
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_PORT_IFNAME, "binding the loopback device by name");
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	EXPECT_STREQ("mwn9", mw_str(p, MIDWAY_A_PORT_IFNAME) ?: "");
+	EXPECT_EQ(1, mw_u8(p, MIDWAY_A_PORT_ADMIN_UP));
+	free(p);
+
+	/* IFINDEX 0 unbinds; the reply names no device. */
+	m = MSG_PORT(s, MIDWAY_CMD_PORT_SET, PID(1));
+	nla_put_u32(m, MIDWAY_A_PORT_IFINDEX, 0);
+	MW_OK(s, m);
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	EXPECT_FALSE(mw_has(p, MIDWAY_A_PORT_IFINDEX));
+	EXPECT_FALSE(mw_has(p, MIDWAY_A_PORT_IFNAME));
+	free(p);
+	mw_sh("ip link del mwn0; ip link del mwn9");
+}
+
+/*
  * "IFINDEX exterior only, optional: the network device the port is bound
  * to; only on the local host": a port that lives on no host, or on a
  * remote one, cannot be bound.

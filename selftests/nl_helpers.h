@@ -42,8 +42,11 @@
 #define SOL_NETLINK 270
 #endif
 
-/* Largest attribute type of all four attribute sets. */
-#define MW_TB_MAX	16
+/* At least the largest attribute type of every attribute set. */
+#define MW_TB_MAX	32
+_Static_assert(MW_TB_MAX >= MIDWAY_A_ROUTER_MAX && MW_TB_MAX >= MIDWAY_A_PORT_MAX &&
+	       MW_TB_MAX >= MIDWAY_A_ROUTE_MAX && MW_TB_MAX >= MIDWAY_A_HOST_MAX &&
+	       MW_TB_MAX >= MIDWAY_A_NEIGH_MAX, "MW_TB_MAX is too small");
 #define MW_RXBUF	(1 << 20)
 
 #define MW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

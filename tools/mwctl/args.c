@@ -117,13 +117,12 @@ int parse_u32(const char *kw, const char *s, uint32_t min, uint32_t max,
 	return 0;
 }
 
-int parse_dev(const char *s, uint32_t *ifindex)
+int parse_ifname(const char *s, const char **name)
 {
-	unsigned int i = if_nametoindex(s);
-
-	if (!i)
-		return fail("no device \"%s\"", s);
-	*ifindex = i;
+	if (!*s || strlen(s) >= IF_NAMESIZE || strchr(s, '/') ||
+	    strpbrk(s, " \t\n:"))
+		return fail("invalid device name \"%s\"", s);
+	*name = s;
 	return 0;
 }
 

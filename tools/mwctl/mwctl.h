@@ -65,6 +65,7 @@ struct mw_port {
 	struct mwnl_uuid	peer;
 	struct mwnl_uuid	host;
 	uint32_t		ifindex;
+	char			ifname[16];
 	bool			proxy_arp;
 };
 
@@ -172,7 +173,7 @@ int parse_ifaddr(const char *s, uint32_t *addr, uint8_t *len);
 int parse_mac(const char *s, uint8_t mac[6]);
 int parse_u32(const char *kw, const char *s, uint32_t min, uint32_t max,
 	      uint32_t *val);
-int parse_dev(const char *s, uint32_t *ifindex);
+int parse_ifname(const char *s, const char **name);
 /* "on" or "off". */
 int parse_onoff(const char *kw, const char *s, bool *val);
 /* The id given with "id UUID", or a random one. */

@@ -21,6 +21,8 @@ void port_usage(void)
 	      "                      [mac MAC] [address A.B.C.D/LEN] [host HOST]\n"
 	      "                      [dev IFNAME | ifindex N | nodev]\n"
 	      "                      [proxy-arp on|off]\n"
+	      "       mwctl port bind PORT [router ROUTER] { dev IFNAME | ifindex N }\n"
+	      "       mwctl port unbind PORT [router ROUTER]\n"
 	      "       mwctl port del PORT [router ROUTER] [cascade]\n"
 	      "       mwctl [-j] [-p] port show [router ROUTER] [PORT]\n"
 	      "       mwctl [-j] [-p] port stats [router ROUTER] [PORT]\n"
@@ -55,6 +57,7 @@ int port_parse(struct nlmsghdr *nlh, struct mw_port *p)
 	p->has_peer = mwnl_get_uuid(tb[MIDWAY_A_PORT_PEER_ID], &p->peer);
 	p->has_host = mwnl_get_uuid(tb[MIDWAY_A_PORT_HOST_ID], &p->host);
 	p->ifindex = get_u32(tb[MIDWAY_A_PORT_IFINDEX], 0);
+	get_str(tb[MIDWAY_A_PORT_IFNAME], p->ifname, sizeof(p->ifname));
 	p->proxy_arp = get_u8(tb[MIDWAY_A_PORT_PROXY_ARP], 0);
 	return 0;
 }
@@ -100,7 +103,6 @@ void port_print_fields(const struct mw_port *p, const char *event)
 {
 	bool state = event && is(event, "state");
 	char id[MWNL_UUID_STRLEN], buf[MWNL_UUID_STRLEN];
-	char ifname[IF_NAMESIZE];
 
 	mwnl_uuid_fmt(&p->id, id);
 	out_obj_begin();
@@ -134,8 +136,8 @@ void port_print_fields(const struct mw_port *p, const char *event)
 	}
 	if (p->ifindex) {
 		out_uint("ifindex", NULL, p->ifindex);
-		if (if_indextoname(p->ifindex, ifname))
-			out_str("dev", "dev %s", ifname);
+		if (p->ifname[0])
+			out_str("dev", "dev %s", p->ifname);
 		else
 			out_uint(NULL, "ifindex %lu", p->ifindex);
 	}
@@ -172,6 +174,7 @@ struct port_args {
 	uint32_t		key;
 	bool			has_ifindex;
 	uint32_t		ifindex;
+	const char		*ifname;
 	int			proxy_arp;	/* -1: not given */
 	bool			cascade;
 };
@@ -210,8 +213,7 @@ static int port_common_arg(struct cmdline *c, const char *arg,
 	}
 	if (is(arg, "dev")) {
 		v = cl_value(c, arg);
-		a->has_ifindex = true;
-		return v && !parse_dev(v, &a->ifindex) ? 0 : -1;
+		return v && !parse_ifname(v, &a->ifname) ? 0 : -1;
 	}
 	if (is(arg, "ifindex")) {
 		v = cl_value(c, arg);
@@ -249,6 +251,8 @@ static void port_put_common(struct nl_msg *msg, const struct port_args *a,
 		put_uuid(msg, MIDWAY_A_PORT_HOST_ID, host);
 	if (a->has_ifindex)
 		put_u32(msg, MIDWAY_A_PORT_IFINDEX, a->ifindex);
+	if (a->ifname)
+		put_str(msg, MIDWAY_A_PORT_IFNAME, a->ifname);
 	if (a->proxy_arp >= 0)
 		put_u8(msg, MIDWAY_A_PORT_PROXY_ARP, a->proxy_arp);
 }
@@ -304,7 +308,7 @@ static int port_add(struct cmdline *c)
 		return fail("\"peer\" is for interior ports");
 	if (a.host && a.kind != MIDWAY_PORT_KIND_EXTERIOR)
 		return fail("\"host\" is for exterior ports");
-	if (a.has_ifindex && a.kind != MIDWAY_PORT_KIND_EXTERIOR)
+	if ((a.has_ifindex || a.ifname) && a.kind != MIDWAY_PORT_KIND_EXTERIOR)
 		return fail("\"dev\" is for exterior ports");
 	if (new_id(a.have_id ? &a.id : NULL, &id))
 		return -1;
@@ -375,6 +379,47 @@ static int port_set(struct cmdline *c)
 	msg = new_msg(MIDWAY_CMD_PORT_SET, 0);
 	put_uuid(msg, MIDWAY_A_PORT_ID, &id);
 	port_put_common(msg, &a, &host);
+	return request(msg, NULL, NULL);
+}
+
+/*
+ * port bind PORT { dev IFNAME | ifindex N }, port unbind PORT: SET with
+ * only the device, so that nothing else of the port changes.
+ */
+static int port_bind(struct cmdline *c, bool bind)
+{
+	struct port_args a = { .up = -1, .proxy_arp = -1 };
+	const char *verb = bind ? "bind" : "unbind";
+	struct mwnl_uuid id;
+	struct nl_msg *msg;
+	const char *arg;
+	int ret;
+
+	a.which = cl_next(c);
+	if (!a.which)
+		return fail("port %s needs PORT", verb);
+	while ((arg = cl_next(c))) {
+		if (!is(arg, "router") &&
+		    (!bind || (!is(arg, "dev") && !is(arg, "ifindex"))))
+			return bad_arg(c, arg);
+		ret = port_common_arg(c, arg, &a);
+		if (ret)
+			return -1;
+	}
+	if (bind && !a.ifname && !a.has_ifindex)
+		return fail("port bind needs \"dev IFNAME\" or \"ifindex N\"");
+	if (bind && a.ifname && a.has_ifindex)
+		return fail("\"dev\" and \"ifindex\" name the device twice");
+	if (!bind) {
+		a.has_ifindex = true;
+		a.ifindex = 0;
+	}
+	if (port_resolve(&a, &id))
+		return -1;
+
+	msg = new_msg(MIDWAY_CMD_PORT_SET, 0);
+	put_uuid(msg, MIDWAY_A_PORT_ID, &id);
+	port_put_common(msg, &a, NULL);
 	return request(msg, NULL, NULL);
 }
 
@@ -493,6 +538,10 @@ int do_port(struct cmdline *c)
 		return port_set(c);
 	if (is(cmd, "del") || is(cmd, "delete"))
 		return port_del(c);
+	if (is(cmd, "bind"))
+		return port_bind(c, true);
+	if (is(cmd, "unbind"))
+		return port_bind(c, false);
 	if (is(cmd, "stats"))
 		return do_port_stats(c);
 	if (is(cmd, "help")) {

@@ -72,11 +72,13 @@
  *     HOST_ID               exterior only, optional: where the port lives
  *     IFINDEX               exterior only, optional: the network device the
  *                           port is bound to; only on the local host
+ *     IFNAME                exterior only, optional: the same device by
+ *                           name (with IFINDEX too, both must name it)
  *     PROXY_ARP             optional u8 0/1, default 0: answer ARP for every
  *                           address of the port's subnet, not only its own
  * MIDWAY_CMD_PORT_SET
  *     ID required; may change NAME, ADMIN_UP, MAC, ADDR + PREFIXLEN, HOST_ID,
- *     IFINDEX (0 unbinds), PROXY_ARP. ROUTER_ID, KIND, TUNNEL_KEY and PEER_ID are fixed
+ *     IFINDEX or IFNAME (IFINDEX 0 unbinds), PROXY_ARP. ROUTER_ID, KIND, TUNNEL_KEY and PEER_ID are fixed
  *     at creation (-EINVAL if they differ).
  * MIDWAY_CMD_PORT_DEL
  *     ID required, CASCADE optional flag.
@@ -225,6 +227,7 @@ enum {
 	MIDWAY_A_PORT_PROXY_ARP,	/* u8 */
 	MIDWAY_A_PORT_STATS,		/* nest, MIDWAY_A_STATS_*, read-only */
 	MIDWAY_A_PORT_DROPS,		/* nest of MIDWAY_A_DROP nests, read-only */
+	MIDWAY_A_PORT_IFNAME,		/* string, < IFNAMSIZ */
 
 	__MIDWAY_A_PORT_MAX,
 	MIDWAY_A_PORT_MAX = (__MIDWAY_A_PORT_MAX - 1)
