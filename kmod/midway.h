@@ -62,6 +62,7 @@ struct mw_router {
 	struct list_head ports;		/* mw_port.router_node */
 	struct list_head routes;	/* mw_route.router_node */
 	struct mw_fib *fib;		/* active prefixes (struct mw_prefix) */
+	struct list_head partial;	/* mw_prefix.partial_node, see nexthop.h */
 	struct rcu_work free_work;
 };
 

@@ -16,7 +16,8 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/inetdevice.h>
-#include <linux/jhash.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/slab.h>
 #include <net/arp.h>
 
@@ -25,7 +26,7 @@
 
 static struct hlist_head *mw_neigh_bucket(struct mw_neigh_table *t, __be32 ip)
 {
-	return &t->buckets[jhash_1word((__force u32)ip, 0) % MW_NEIGH_BUCKETS];
+	return &t->buckets[hash_32((__force u32)ip, ilog2(MW_NEIGH_BUCKETS))];
 }
 
 static struct mw_neigh *mw_neigh_lookup(struct mw_neigh_table *t, __be32 ip)

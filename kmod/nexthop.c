@@ -179,6 +179,40 @@ static struct mw_nhset *mw_nhset_build(struct mw_prefix *pfx,
 	return set;
 }
 
+/* Whether @set has no group for every source: @pfx needs a fallback. */
+static bool mw_nhset_partial(const struct mw_nhset *set)
+{
+	return set && set->groups[set->n_groups - 1].src_len;
+}
+
+/* Point @pfx at the longest shorter prefix of its router's table. */
+static void mw_prefix_set_fallback(struct mw_prefix *pfx)
+{
+	struct mw_fib *fib = pfx->key.router->fib;
+	struct mw_prefix *f = NULL;
+	int len;
+
+	for (len = pfx->key.len - 1; len >= 0 && !f; len--)
+		f = mw_fib_get(fib, pfx->key.dst & inet_make_mask(len), len);
+	rcu_assign_pointer(pfx->fallback, f);
+}
+
+/*
+ * @pfx's place in the table changed (it came or went): the partial prefixes
+ * under it may have a new fallback. Partial prefixes are rare (routes with
+ * a source prefix, and none without); a router keeps them on a list.
+ */
+static void mw_prefix_fallbacks_update(struct mw_prefix *pfx)
+{
+	struct mw_router *r = pfx->key.router;
+	struct mw_prefix *p;
+
+	list_for_each_entry(p, &r->partial, partial_node)
+		if (p != pfx && p->key.len > pfx->key.len &&
+		    !((p->key.dst ^ pfx->key.dst) & inet_make_mask(pfx->key.len)))
+			mw_prefix_set_fallback(p);
+}
+
 /*
  * Publish @pfx's next hops again after its routes or their state changed,
  * and put it in or take it out of the router's forwarding table. If memory
@@ -189,6 +223,7 @@ void mw_prefix_update(struct mw_net *mn, struct mw_prefix *pfx)
 {
 	struct mw_router *r = pfx->key.router;
 	struct mw_nhset *old, *set;
+	bool was_in = pfx->in_fib;
 	int err;
 
 	ASSERT_RTNL();
@@ -214,6 +249,17 @@ void mw_prefix_update(struct mw_net *mn, struct mw_prefix *pfx)
 		mw_fib_remove(r->fib, pfx->key.dst, pfx->key.len);
 		pfx->in_fib = false;
 	}
+
+	if (pfx->in_fib && mw_nhset_partial(set)) {
+		if (list_empty(&pfx->partial_node))
+			list_add(&pfx->partial_node, &r->partial);
+		mw_prefix_set_fallback(pfx);
+	} else if (!list_empty(&pfx->partial_node)) {
+		list_del_init(&pfx->partial_node);
+		RCU_INIT_POINTER(pfx->fallback, NULL);
+	}
+	if (was_in != pfx->in_fib && !list_empty(&r->partial))
+		mw_prefix_fallbacks_update(pfx);
 }
 
 int mw_prefix_add_route(struct mw_net *mn, struct mw_route *rt)
@@ -233,6 +279,7 @@ int mw_prefix_add_route(struct mw_net *mn, struct mw_route *rt)
 			return -ENOMEM;
 		pfx->key = key;
 		INIT_LIST_HEAD(&pfx->routes);
+		INIT_LIST_HEAD(&pfx->partial_node);
 		err = rhashtable_insert_fast(&mn->prefixes, &pfx->node,
 					     mw_prefix_params);
 		if (err) {
@@ -259,19 +306,23 @@ void mw_prefix_del_route(struct mw_net *mn, struct mw_route *rt)
 	}
 }
 
-struct mw_route *mw_prefix_select(const struct mw_prefix *pfx, __be32 saddr,
-				  u32 hash)
+const struct mw_nhgroup *mw_prefix_group(const struct mw_prefix *pfx,
+					 __be32 saddr)
 {
-	const struct mw_nhset *set = rcu_dereference(pfx->nhset);
 	const struct mw_nhgroup *g;
+	const struct mw_nhset *set;
+	int depth;
 	u32 i;
 
-	if (!set)
-		return NULL;
-	for (i = 0; i < set->n_groups; i++) {
-		g = &set->groups[i];
-		if ((saddr & g->src_mask) == g->src)
-			return g->members[g->buckets[hash & (MW_ECMP_BUCKETS - 1)]];
+	/* Each fallback is shorter: at most 33 prefixes. */
+	for (depth = 0; pfx && depth <= 32; depth++) {
+		set = rcu_dereference(pfx->nhset);
+		for (i = 0; set && i < set->n_groups; i++) {
+			g = &set->groups[i];
+			if ((saddr & g->src_mask) == g->src)
+				return g;
+		}
+		pfx = rcu_dereference(pfx->fallback);
 	}
 	return NULL;
 }

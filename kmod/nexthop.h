@@ -14,6 +14,11 @@
  * are given to the others; when one joins, buckets are taken from members
  * above their fair share. Flows on untouched buckets never move.
  *
+ * A prefix whose active routes all have a source prefix is "partial": a
+ * packet from another source falls back to the longest shorter destination
+ * prefix in the table (its fallback, kept up to date by every change of the
+ * router's table), and so on, as Linux's IPv6 source routing does.
+ *
  * A next-hop set is immutable once published; changes build a new one and
  * free the old after a grace period. Updates run under RTNL.
  */
@@ -58,6 +63,9 @@ struct mw_prefix {
 	struct list_head routes;	/* mw_route.prefix_node, all of them */
 	struct mw_nhset __rcu *nhset;	/* NULL: no active route */
 	bool in_fib;
+	/* Partial prefixes only: on mw_router.partial, and where to go next. */
+	struct list_head partial_node;	/* empty when not partial */
+	struct mw_prefix __rcu *fallback;
 	struct rcu_head rcu;
 };
 
@@ -67,8 +75,18 @@ int mw_prefix_add_route(struct mw_net *mn, struct mw_route *rt);
 void mw_prefix_del_route(struct mw_net *mn, struct mw_route *rt);
 void mw_prefix_update(struct mw_net *mn, struct mw_prefix *pfx);
 
-/* Packet path, under RCU: the route a flow from @saddr with @hash takes. */
-struct mw_route *mw_prefix_select(const struct mw_prefix *pfx, __be32 saddr,
-				  u32 hash);
+/*
+ * Packet path, under RCU: the ECMP group that packets from @saddr to an
+ * address in @pfx use (@pfx or one of its fallbacks), or NULL.
+ */
+const struct mw_nhgroup *mw_prefix_group(const struct mw_prefix *pfx,
+					 __be32 saddr);
+
+/* The member of @g that a flow with @hash takes. */
+static inline struct mw_route *mw_group_member(const struct mw_nhgroup *g,
+					       u32 hash)
+{
+	return g->members[g->buckets[hash & (MW_ECMP_BUCKETS - 1)]];
+}
 
 #endif /* _MW_NEXTHOP_H */

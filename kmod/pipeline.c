@@ -111,8 +111,26 @@ struct mw_route *mw_route_select(struct mw_router *r, __be32 saddr,
 				 __be32 daddr, u32 hash)
 {
 	struct mw_prefix *pfx = mw_fib_lookup(r->fib, daddr);
+	const struct mw_nhgroup *g = pfx ? mw_prefix_group(pfx, saddr) : NULL;
 
-	return pfx ? mw_prefix_select(pfx, saddr, hash) : NULL;
+	return g ? mw_group_member(g, hash) : NULL;
+}
+
+/* The route @skb takes in @r; the flow hash only when there is a choice. */
+static struct mw_route *mw_skb_route(struct mw_router *r, struct sk_buff *skb,
+				     const struct iphdr *iph)
+{
+	struct mw_prefix *pfx = mw_fib_lookup(r->fib, iph->daddr);
+	const struct mw_nhgroup *g;
+
+	if (unlikely(!pfx))
+		return NULL;
+	g = mw_prefix_group(pfx, iph->saddr);
+	if (unlikely(!g))
+		return NULL;
+	if (g->n_members == 1)
+		return g->members[0];
+	return mw_group_member(g, mw_skb_flow_hash(skb, iph));
 }
 
 /* Output ------------------------------------------------------------------- */
@@ -231,8 +249,7 @@ static void mw_route_packet(struct mw_port *in, struct sk_buff *skb, int hops)
 			return;
 		}
 
-		rt = mw_route_select(r, iph->saddr, iph->daddr,
-				     mw_skb_flow_hash(skb, iph));
+		rt = mw_skb_route(r, skb, iph);
 		if (!rt) {
 			mw_icmp_send(in, skb, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
 			mw_drop(in, skb, MW_DROP_NO_ROUTE);

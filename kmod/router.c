@@ -23,6 +23,7 @@ struct mw_router *mw_router_alloc(const uuid_t *id)
 	r->admin_up = true;
 	INIT_LIST_HEAD(&r->ports);
 	INIT_LIST_HEAD(&r->routes);
+	INIT_LIST_HEAD(&r->partial);
 	return r;
 }
 

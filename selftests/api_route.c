@@ -440,4 +440,100 @@ TEST_F(route, reject_bad_values)
 	EXPECT_EQ(2, mw_count(s, MIDWAY_CMD_ROUTE_GET, 0, NULL));
 }
 
+
+/*
+ * ROUTE_LOOKUP: the number of the route (TID(n)) that a packet from @src
+ * to @dst takes in router 1; 0 when none (-ENETUNREACH), -1 on another
+ * outcome.
+ */
+static int lookup(struct mw_sock *s, uint32_t src, uint32_t dst)
+{
+	struct nl_msg *m = mw_req(s, MIDWAY_CMD_ROUTE_LOOKUP, 0);
+	struct mw_result r;
+	int n, found = -1;
+
+	mw_put_id(m, MIDWAY_A_ROUTE_ROUTER_ID, RID(1));
+	nla_put_u32(m, MIDWAY_A_ROUTE_DST, dst);
+	nla_put_u32(m, MIDWAY_A_ROUTE_SRC, src);
+	if (mw_exec(s, m, &r) == -ENETUNREACH)
+		found = 0;
+	else if (!r.err && r.nreplies == 1)
+		for (n = 1; n < 16 && found < 0; n++)
+			if (IS_ID(r.replies[0], MIDWAY_A_ROUTE_ID, TID(n)))
+				found = n;
+	mw_result_free(&r);
+	return found;
+}
+
+static int route_add(struct mw_sock *s, int n, uint32_t dst, int len,
+		     uint32_t src, int src_len)
+{
+	struct nl_msg *m = mw_msg_route_new(s, TID(n), RID(1), dst, len,
+					    MIDWAY_NH_PORT);
+
+	mw_put_id(m, MIDWAY_A_ROUTE_PORT_ID, PID(1));
+	if (src_len) {
+		nla_put_u32(m, MIDWAY_A_ROUTE_SRC, src);
+		nla_put_u8(m, MIDWAY_A_ROUTE_SRC_LEN, src_len);
+	}
+	return mw_exec(s, m, NULL);
+}
+
+/*
+ * A packet whose source matches none of the source prefixes of the
+ * longest destination prefix falls back to the next shorter destination
+ * prefix that has a route for it, as long as the table changes.
+ */
+TEST_F(route, source_prefix_fallback)
+{
+	struct mw_sock *s = self->s;
+	uint32_t in = mw_ip(192, 168, 1, 1), out = mw_ip(172, 16, 0, 1);
+	uint32_t dst = mw_ip(10, 1, 2, 3);
+
+	MW_DO(s, base_topology(s));
+	/* 1: 10.1/16 from 192.168/16 only. */
+	MW_DO(s, route_add(s, 1, mw_ip(10, 1, 0, 0), 16, mw_ip(192, 168, 0, 0), 16));
+	EXPECT_EQ(1, lookup(s, in, dst));
+	EXPECT_EQ(0, lookup(s, out, dst)) TH_LOG("no route for another source");
+
+	/* 2: 10/8 for all: the other sources fall back to it. */
+	MW_DO(s, route_add(s, 2, mw_ip(10, 0, 0, 0), 8, 0, 0));
+	EXPECT_EQ(1, lookup(s, in, dst));
+	EXPECT_EQ(2, lookup(s, out, dst));
+
+	/* 3: 10.0/12 between them, itself from 172.16/12 only: a chain. */
+	MW_DO(s, route_add(s, 3, mw_ip(10, 0, 0, 0), 12, mw_ip(172, 16, 0, 0), 12));
+	EXPECT_EQ(1, lookup(s, in, dst));
+	EXPECT_EQ(3, lookup(s, out, dst));
+	EXPECT_EQ(2, lookup(s, mw_ip(8, 8, 8, 8), dst)) TH_LOG("past two partial prefixes");
+
+	/* 4: a longer catch-all wins over the fallback, and the chain. */
+	MW_DO(s, route_add(s, 4, mw_ip(10, 1, 0, 0), 16, 0, 0));
+	EXPECT_EQ(1, lookup(s, in, dst));
+	EXPECT_EQ(4, lookup(s, out, dst));
+	MW_DO(s, mw_del(s, MIDWAY_CMD_ROUTE_DEL, MIDWAY_A_ROUTE_ID, TID(4), 0));
+	EXPECT_EQ(3, lookup(s, out, dst));
+
+	/* The fallbacks follow deletions and the routes' state. */
+	MW_DO(s, mw_del(s, MIDWAY_CMD_ROUTE_DEL, MIDWAY_A_ROUTE_ID, TID(3), 0));
+	EXPECT_EQ(2, lookup(s, out, dst));
+	MW_DO(s, mw_del(s, MIDWAY_CMD_ROUTE_DEL, MIDWAY_A_ROUTE_ID, TID(2), 0));
+	EXPECT_EQ(0, lookup(s, out, dst));
+	EXPECT_EQ(1, lookup(s, in, dst));
+	MW_DO(s, route_add(s, 2, 0, 0, 0, 0));
+	EXPECT_EQ(2, lookup(s, out, dst)) TH_LOG("back to 0/0");
+
+	/* A partial prefix whose routes go down falls out of the chain. */
+	MW_DO(s, route_add(s, 5, mw_ip(10, 0, 0, 0), 8, mw_ip(172, 16, 0, 0), 12));
+	EXPECT_EQ(5, lookup(s, out, dst));
+	MW_DO(s, PORT_ADMIN(s, PID(1), 0));
+	EXPECT_EQ(0, lookup(s, out, dst)) TH_LOG("every route is via the port that is down");
+	MW_DO(s, PORT_ADMIN(s, PID(1), 1));
+	EXPECT_EQ(5, lookup(s, out, dst));
+	EXPECT_EQ(1, lookup(s, in, dst));
+	EXPECT_EQ(2, lookup(s, mw_ip(8, 8, 8, 8), dst));
+	MW_DO(s, mw_del(s, MIDWAY_CMD_ROUTE_DEL, MIDWAY_A_ROUTE_ID, TID(1), 0));
+	EXPECT_EQ(2, lookup(s, in, dst));
+}
+
 MW_TEST_MAIN
