@@ -70,89 +70,105 @@ void host_print(const struct mw_host *h, const char *event)
 	out_obj_end();
 }
 
+struct host_args {
+	const char	*name;
+	bool		has_addr;
+	uint32_t	addr;
+	int		local;		/* -1: not given */
+};
+
+/* Keywords common to add and set; 1 if @arg is none of them. */
+static int host_common_arg(struct cmdline *c, const char *arg,
+			   struct host_args *a)
+{
+	const char *v;
+
+	if (is(arg, "name")) {
+		v = cl_value(c, arg);
+		return v && !parse_name(v, &a->name) ? 0 : -1;
+	}
+	if (is(arg, "address")) {
+		v = cl_value(c, arg);
+		a->has_addr = true;
+		return v && !parse_addr(arg, v, &a->addr) ? 0 : -1;
+	}
+	if (is(arg, "local") || is(arg, "remote")) {
+		a->local = is(arg, "local");
+		return 0;
+	}
+	return 1;
+}
+
+static void host_put_common(struct nl_msg *msg, const struct host_args *a)
+{
+	if (a->name)
+		put_str(msg, MIDWAY_A_HOST_NAME, a->name);
+	if (a->has_addr)
+		put_u32(msg, MIDWAY_A_HOST_ADDR, a->addr);
+	if (a->local >= 0)
+		put_u8(msg, MIDWAY_A_HOST_LOCAL, a->local);
+}
+
 static int host_add(struct cmdline *c)
 {
+	struct host_args a = { .local = -1 };
 	struct mwnl_uuid given, id;
-	const char *name = NULL, *arg, *v;
-	bool have_id = false, has_addr = false, local = false;
+	bool have_id = false;
 	struct nl_msg *msg;
-	uint32_t addr;
+	const char *arg, *v;
+	int ret;
 
 	while ((arg = cl_next(c))) {
-		if (is(arg, "name")) {
-			v = cl_value(c, arg);
-			if (!v || parse_name(v, &name))
-				return -1;
-		} else if (is(arg, "address")) {
-			v = cl_value(c, arg);
-			if (!v || parse_addr(arg, v, &addr))
-				return -1;
-			has_addr = true;
-		} else if (is(arg, "id")) {
-			v = cl_value(c, arg);
-			if (!v || parse_uuid(arg, v, &given))
-				return -1;
-			have_id = true;
-		} else if (is(arg, "local") || is(arg, "remote")) {
-			local = is(arg, "local");
-		} else {
+		ret = host_common_arg(c, arg, &a);
+		if (ret < 0)
+			return -1;
+		if (!ret)
+			continue;
+		if (!is(arg, "id"))
 			return bad_arg(c, arg);
-		}
+		v = cl_value(c, arg);
+		if (!v || parse_uuid(arg, v, &given))
+			return -1;
+		have_id = true;
 	}
-	if (!name)
+	if (!a.name)
 		return fail("host add needs \"name NAME\"");
-	if (!has_addr)
+	if (!a.has_addr)
 		return fail("host add needs \"address A.B.C.D\"");
+	if (a.local == 0)
+		a.local = -1;	/* remote is the default */
 	if (new_id(have_id ? &given : NULL, &id))
 		return -1;
 
 	msg = new_msg(MIDWAY_CMD_HOST_NEW, 0);
 	put_uuid(msg, MIDWAY_A_HOST_ID, &id);
-	put_str(msg, MIDWAY_A_HOST_NAME, name);
-	put_u32(msg, MIDWAY_A_HOST_ADDR, addr);
-	if (local)
-		put_u8(msg, MIDWAY_A_HOST_LOCAL, 1);
+	host_put_common(msg, &a);
 	return request(msg, NULL, NULL);
 }
 
 static int host_set(struct cmdline *c)
 {
-	const char *which = cl_next(c), *name = NULL, *arg, *v;
-	bool has_addr = false;
+	struct host_args a = { .local = -1 };
+	const char *which = cl_next(c), *arg;
 	struct mwnl_uuid id;
 	struct nl_msg *msg;
-	uint32_t addr = 0;
-	int local = -1;
+	int ret;
 
 	if (!which)
 		return fail("host set needs HOST");
 	while ((arg = cl_next(c))) {
-		if (is(arg, "name")) {
-			v = cl_value(c, arg);
-			if (!v || parse_name(v, &name))
-				return -1;
-		} else if (is(arg, "address")) {
-			v = cl_value(c, arg);
-			if (!v || parse_addr(arg, v, &addr))
-				return -1;
-			has_addr = true;
-		} else if (is(arg, "local") || is(arg, "remote")) {
-			local = is(arg, "local");
-		} else {
+		ret = host_common_arg(c, arg, &a);
+		if (ret < 0)
+			return -1;
+		if (ret)
 			return bad_arg(c, arg);
-		}
 	}
 	if (resolve(MW_HOST, which, NULL, &id))
 		return -1;
 
 	msg = new_msg(MIDWAY_CMD_HOST_SET, 0);
 	put_uuid(msg, MIDWAY_A_HOST_ID, &id);
-	if (name)
-		put_str(msg, MIDWAY_A_HOST_NAME, name);
-	if (has_addr)
-		put_u32(msg, MIDWAY_A_HOST_ADDR, addr);
-	if (local >= 0)
-		put_u8(msg, MIDWAY_A_HOST_LOCAL, local);
+	host_put_common(msg, &a);
 	return request(msg, NULL, NULL);
 }
 
