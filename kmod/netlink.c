@@ -578,7 +578,7 @@ static struct net_device *mw_get_dev(struct mw_net *mn, struct genl_info *info,
 	}
 	if (name && idx && dev->ifindex != nla_get_u32(idx)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, idx,
-				    "device index and name name different devices");
+				    "IFINDEX and IFNAME are two different devices");
 		return NULL;
 	}
 	*err = mw_device_check(p, dev, info->extack);

@@ -78,8 +78,8 @@
  *                           address of the port's subnet, not only its own
  * MIDWAY_CMD_PORT_SET
  *     ID required; may change NAME, ADMIN_UP, MAC, ADDR + PREFIXLEN, HOST_ID,
- *     IFINDEX or IFNAME (IFINDEX 0 unbinds), PROXY_ARP. ROUTER_ID, KIND, TUNNEL_KEY and PEER_ID are fixed
- *     at creation (-EINVAL if they differ).
+ *     IFINDEX or IFNAME (IFINDEX 0 unbinds), PROXY_ARP. ROUTER_ID, KIND,
+ *     TUNNEL_KEY and PEER_ID are fixed at creation (-EINVAL if they differ).
  * MIDWAY_CMD_PORT_DEL
  *     ID required, CASCADE optional flag.
  * MIDWAY_CMD_PORT_GET
