@@ -8,16 +8,18 @@
  * - The top level resolves the first 18 bits in two steps: "dir" has an
  *   entry per /8, either a leaf (the caller's pointer; the /8 is all one
  *   prefix of /8 or shorter) or, with bit 0 set, a "chunk" of 1024 entries,
- *   one per /18, each a leaf or, with bit 0 set, a node that resolves the
- *   next 6 bits. A chunk exists only while its /8 holds a longer prefix, so
- *   that a small table stays small. No route is a shared node whose only
- *   leaf is NULL (fib_empty), and a shared chunk of those: lookups of empty
- *   /18 and /8 take the common path.
- * - A node has 64 slots; each is a child node or a leaf. "vector" marks the
- *   children, "leafvec" marks where a run of equal leaves starts, so that a
- *   prefix shorter than the node's stride costs one leaf, not 2^k copies.
- *   The children of a node are stored next to each other, and the i-th slot
- *   is found by counting bits (popcount) below i in the vector or leafvec.
+ *   one per /18, each a node that resolves the next 6 bits. A chunk exists
+ *   only while its /8 holds a longer prefix, so that a small table stays
+ *   small. A /18 that is all one prefix P points to P's "whole node", a node
+ *   of one run made when P (of /18 or shorter) is inserted and shared by all
+ *   the /18 P covers alone; no route is a static one whose leaf is NULL
+ *   (fib_empty_node), and an empty /8 a static chunk of those. So a chunk
+ *   entry is always a node, and lookups of any /18 take one path.
+ * - A node has 64 slots, in runs: "leafvec" marks where a run starts, and
+ *   run j, found by counting bits (popcount) of leafvec up to the slot, is
+ *   entry[j]: a leaf, or a child node tagged with bit 0. A prefix shorter
+ *   than the node's stride costs one entry, not 2^k copies; a child is a run
+ *   of its own.
  * - Levels: dir and chunks resolve /0-/18, nodes at level 0 /19-/24, level 1
  *   /25-/30 and level 2 /31-/32 (2 bits, spread over the 6-bit slot index
  *   by shifting the address left by 4: the 36-bit "key").
@@ -25,16 +27,12 @@
  *   for its addresses. A run of leaves always belongs to one prefix, which
  *   its stored prefix length identifies; that is what updates work from.
  *
- * A node's leaves, children and the leaves' prefix lengths live in one
- * allocation, the block:
+ * A node is one allocation:
  *
- *	[node header, top-level nodes only][leaf nl-1 ... leaf 1, leaf 0]
- *	[child 0, child 1 ... child nc-1][prefix length + 1 of each leaf]
- *	 ^ node->base
+ *	[leafvec][entry 0, entry 1 ... entry nr-1][prefix length + 1 of each]
  *
- * so that a lookup reads the node (24 bytes) and then a leaf pointer, for a
- * top-level node usually in the same cache line; the prefix lengths, which
- * only updates read, come last.
+ * so that a lookup reads the bitmap and then an entry, usually in the same
+ * cache line; the prefix lengths, which only updates read, come last.
  *
  * Updates never modify what readers can see, except by single aligned
  * stores: a change rebuilds, bottom up, the nodes on the path to what it
@@ -43,12 +41,14 @@
  * period. Everything is allocated before anything is published, so a failed
  * allocation leaves the table as it was. Replacing a prefix's leaf, or
  * removing one when memory is short, overwrites the leaf pointers of its runs
- * in place instead.
+ * (and of its whole node, or the chunk entries that point to it) in place
+ * instead.
  *
  * The exact prefixes, with their leaves, are also kept in an open-addressing
  * hash table ("rules"): a prefix can be entirely hidden by more specific ones
  * and then appears nowhere in the trie, and removal needs the covering
- * prefix.
+ * prefix. A prefix of /18 or shorter owns its whole node, which holds its
+ * leaf: the hash keeps the node instead of the leaf.
  */
 #include <linux/bitops.h>
 #include <linux/errno.h>
@@ -74,16 +74,19 @@
 #define FIB_RULES_MIN	64
 
 /*
- * No route: in a chunk, a node whose one leaf is NULL; in dir, a chunk of
- * those. Lookups of empty /18 and /8 then take the common path.
+ * No route: in a chunk, a whole node (one run) whose leaf is NULL, laid out
+ * as struct mw_fib_node with one entry; in dir, a chunk of those. Lookups of
+ * empty /18 and /8 then take the common path.
  */
-static void *const fib_no_leaf;
-static const struct mw_fib_node fib_empty = {
+static const struct {
+	u64 leafvec;
+	unsigned long entry[1];
+	u8 plen1[1];
+} fib_empty_node = {
 	.leafvec = 1,
-	.base = (void *)(&fib_no_leaf + 1),
 };
 
-#define FIB_EMPTY	((unsigned long)&fib_empty + FIB_NODE_TAG)
+#define FIB_EMPTY	((unsigned long)&fib_empty_node)
 
 static const unsigned long fib_empty_chunk[FIB_CHUNK_SIZE] = {
 	[0 ... FIB_CHUNK_SIZE - 1] = FIB_EMPTY,
@@ -93,7 +96,7 @@ static const unsigned long fib_empty_chunk[FIB_CHUNK_SIZE] = {
 
 /* One slot of a node being rebuilt: a child node or a leaf. */
 struct mw_fib_slot {
-	struct mw_fib_node node;
+	struct mw_fib_node *node;
 	void *leaf;
 	u8 plen1;		/* prefix length + 1; 0: no route */
 	bool child;
@@ -110,13 +113,15 @@ struct mw_fib_op {
 	bool insert;
 	void *leaf;
 	u8 plen1;
+	/* What a chunk entry that becomes all @leaf points to: its whole node */
+	unsigned long whole;
 };
 
 /* An entry of a chunk (or of dir) to publish once the change is built. */
 struct mw_fib_pending {
 	unsigned long entry;
 	u32 index;		/* of the /18; of the /8 if @dir */
-	u8 plen1;
+	u8 plen1;		/* of the leaf (whole node); 0: a node, no route */
 	bool dir;
 };
 
@@ -185,63 +190,56 @@ static inline unsigned int fib_level_shift(unsigned int k)
 	return 36 - FIB_TOP_BITS - FIB_STRIDE * (k + 1);
 }
 
-/* Block layout, see the top of the file. */
-static inline size_t fib_block_size(unsigned int nc, unsigned int nl, bool top)
+/* Node layout, see the top of the file. */
+static inline size_t fib_block_size(unsigned int nr)
 {
-	return (top ? sizeof(struct mw_fib_node) : 0) + nl * sizeof(void *) +
-	       nc * sizeof(struct mw_fib_node) + nl;
+	return sizeof(struct mw_fib_node) + nr * (sizeof(unsigned long) + 1);
 }
 
-static inline unsigned int fib_nl(const struct mw_fib_node *n)
+static inline unsigned int fib_nr(const struct mw_fib_node *n)
 {
 	return hweight64(n->leafvec);
 }
 
-static inline void *fib_block(const struct mw_fib_node *n, bool top)
+/* The run of slot @i. */
+static inline unsigned int fib_run(const struct mw_fib_node *n, unsigned int i)
 {
-	return (u8 *)n->base - fib_nl(n) * sizeof(void *) -
-	       (top ? sizeof(struct mw_fib_node) : 0);
+	return hweight64(n->leafvec & fib_below(i)) - 1;
 }
 
-static inline struct mw_fib_node *fib_children(const struct mw_fib_node *n)
+static inline struct mw_fib_node *fib_child(unsigned long e)
 {
-	return n->base;
+	return (struct mw_fib_node *)(e - FIB_NODE_TAG);
 }
 
-/* Leaf @j (run j) is stored at base[-1 - j]. */
-static inline void **fib_leafp(const struct mw_fib_node *n, unsigned int j)
-{
-	return (void **)n->base - 1 - j;
-}
-
-/* The prefix lengths of the leaves, after the children: updates only. */
+/* The prefix lengths of the runs, after the entries: updates only. */
 static inline u8 *fib_plen1s(const struct mw_fib_node *n)
 {
-	return (u8 *)(fib_children(n) + hweight64(n->vector));
+	return (u8 *)(n->entry + fib_nr(n));
 }
 
-static inline size_t fib_node_mem(const struct mw_fib_node *n, bool top)
+static inline size_t fib_node_mem(const struct mw_fib_node *n)
 {
-	return kmalloc_size_roundup(fib_block_size(hweight64(n->vector),
-						   fib_nl(n), top));
+	return kmalloc_size_roundup(fib_block_size(fib_nr(n)));
 }
 
 /*
  * The rest of mw_fib_lookup() (fib.h) for the addresses under prefixes
- * longer than /24: slot @i of the level-0 node @n is a child.
+ * longer than /24: @e is the child in their run of the level-0 node.
  */
-void *mw_fib_lookup_below(const struct mw_fib_node *n, u32 addr,
-			  unsigned int i)
+void *mw_fib_lookup_below(unsigned long e, u32 addr)
 {
-	unsigned int shift = fib_level_shift(0);
+	unsigned int shift = fib_level_shift(0), i;
 	u64 key = (u64)addr << 4;
+	const struct mw_fib_node *n;
 
 	do {
-		n = fib_children(n) + hweight64(n->vector << (63 - i)) - 1;
+		n = fib_child(e);
 		shift -= FIB_STRIDE;
 		i = (key >> shift) & (FIB_SLOTS - 1);
-	} while ((n->vector >> i) & 1);
-	return READ_ONCE(*fib_leafp(n, hweight64(n->leafvec << (63 - i)) - 1));
+		e = READ_ONCE(n->entry[hweight64(n->leafvec << (63 - i)) - 1]);
+	} while (e & FIB_NODE_TAG);
+	return (void *)e;
 }
 
 /* Growable arrays of the change in progress ------------------------------ */
@@ -287,14 +285,13 @@ static void fib_ptrs_release(struct mw_fib_table *t, struct mw_fib_ptrs *v)
 	}
 }
 
-/* Queue the block of @n to be freed once the change is published. */
-static int fib_stale(struct mw_fib_table *t, const struct mw_fib_node *n,
-		     bool top)
+/* Queue node @n to be freed once the change is published. */
+static int fib_stale(struct mw_fib_table *t, struct mw_fib_node *n)
 {
 	if (fib_ptrs_reserve(t, &t->stale))
 		return -ENOMEM;
-	t->stale.p[t->stale.n++] = fib_block(n, top);
-	t->stale_mem += fib_node_mem(n, top);
+	t->stale.p[t->stale.n++] = n;
+	t->stale_mem += fib_node_mem(n);
 	return 0;
 }
 
@@ -330,9 +327,10 @@ static bool fib_same_run(const struct mw_fib_slot *a,
 /* Fill the 64 slots @w from @s: a child node, or a leaf over all of them. */
 static void fib_expand(const struct mw_fib_slot *s, struct mw_fib_slot *w)
 {
-	const struct mw_fib_node *n = &s->node;
+	const struct mw_fib_node *n = s->node;
 	const u8 *plen1;
-	unsigned int i, c = 0;
+	unsigned long e;
+	unsigned int i;
 	int j = -1;
 
 	if (!s->child) {
@@ -345,48 +343,61 @@ static void fib_expand(const struct mw_fib_slot *s, struct mw_fib_slot *w)
 	}
 	plen1 = fib_plen1s(n);
 	for (i = 0; i < FIB_SLOTS; i++) {
-		if ((n->vector >> i) & 1) {
-			w[i].child = true;
-			w[i].node = fib_children(n)[c++];
-			continue;
-		}
 		if ((n->leafvec >> i) & 1)
 			j++;
-		w[i].child = false;
-		w[i].leaf = *fib_leafp(n, j);
-		w[i].plen1 = plen1[j];
+		e = n->entry[j];
+		w[i].child = e & FIB_NODE_TAG;
+		if (w[i].child) {
+			w[i].node = fib_child(e);
+		} else {
+			w[i].leaf = (void *)e;
+			w[i].plen1 = plen1[j];
+		}
 	}
+}
+
+/* A new node of @nr runs, in t->fresh until the change is published. */
+static struct mw_fib_node *fib_new_node(struct mw_fib_table *t,
+					unsigned int nr)
+{
+	size_t size = fib_block_size(nr);
+	struct mw_fib_node *n;
+
+	if (fib_ptrs_reserve(t, &t->fresh))
+		return NULL;
+	n = kmalloc(size, t->gfp);
+	if (!n)
+		return NULL;
+	t->fresh.p[t->fresh.n++] = n;
+	t->fresh_mem += kmalloc_size_roundup(size);
+	return n;
 }
 
 /*
  * Encode the slots of level @k into @s, which holds what they were built
- * from: a leaf if they all are one run, else a new node in a new block.
+ * from: a leaf if they all are one run, else a new node.
  */
 static int fib_encode(struct mw_fib_table *t, unsigned int k,
 		      struct mw_fib_slot *s)
 {
 	const struct mw_fib_slot *w = t->work[k];
-	bool top = k == 0;
-	struct mw_fib_node n = { 0 }, *hdr = NULL;
-	unsigned int i, nc = 0, nl = 0, last = 0;
-	size_t size;
-	u8 *block, *plen1;
+	struct mw_fib_node *n;
+	unsigned int i, nc = 0, nr = 0;
+	u64 leafvec = 0;
+	u8 *plen1;
 
 	for (i = 0; i < FIB_SLOTS; i++) {
-		if (w[i].child) {
-			n.vector |= 1ULL << i;
-			nc++;
-			continue;
+		nc += w[i].child;
+		/* A child is a run of its own. */
+		if (!i || w[i].child || w[i - 1].child ||
+		    !fib_same_run(&w[i - 1], &w[i], i - 1, i, k)) {
+			leafvec |= 1ULL << i;
+			nr++;
 		}
-		if (!nl || !fib_same_run(&w[last], &w[i], last, i, k)) {
-			n.leafvec |= 1ULL << i;
-			nl++;
-		}
-		last = i;
 	}
 
-	if (!nc && nl == 1) {
-		if (s->child && fib_stale(t, &s->node, top))
+	if (!nc && nr == 1) {
+		if (s->child && fib_stale(t, s->node))
 			return -ENOMEM;
 		s->child = false;
 		s->leaf = w[0].leaf;
@@ -394,35 +405,25 @@ static int fib_encode(struct mw_fib_table *t, unsigned int k,
 		return 0;
 	}
 
-	if (fib_ptrs_reserve(t, &t->fresh))
+	n = fib_new_node(t, nr);
+	if (!n)
 		return -ENOMEM;
-	size = fib_block_size(nc, nl, top);
-	block = kmalloc(size, t->gfp);
-	if (!block)
+	if (s->child && fib_stale(t, s->node))
 		return -ENOMEM;
-	t->fresh.p[t->fresh.n++] = block;
-	t->fresh_mem += kmalloc_size_roundup(size);
-	if (s->child && fib_stale(t, &s->node, top))
-		return -ENOMEM;
-
-	if (top) {
-		hdr = (struct mw_fib_node *)block;
-		block += sizeof(*hdr);
-	}
-	n.base = block + nl * sizeof(void *);
-	plen1 = (u8 *)n.base + nc * sizeof(struct mw_fib_node);
-	nc = 0;
-	nl = 0;
+	n->leafvec = leafvec;
+	plen1 = (u8 *)(n->entry + nr);
+	nr = 0;
 	for (i = 0; i < FIB_SLOTS; i++) {
+		if (!((leafvec >> i) & 1))
+			continue;
 		if (w[i].child) {
-			fib_children(&n)[nc++] = w[i].node;
-		} else if ((n.leafvec >> i) & 1) {
-			*fib_leafp(&n, nl) = w[i].leaf;
-			plen1[nl++] = w[i].plen1;
+			n->entry[nr] = (unsigned long)w[i].node + FIB_NODE_TAG;
+			plen1[nr++] = 0;
+		} else {
+			n->entry[nr] = (unsigned long)w[i].leaf;
+			plen1[nr++] = w[i].plen1;
 		}
 	}
-	if (hdr)
-		*hdr = n;
 	s->child = true;
 	s->node = n;
 	return 0;
@@ -497,6 +498,18 @@ static inline bool fib_is_chunk(unsigned long e)
 	return e & FIB_NODE_TAG && e != FIB_EMPTY_CHUNK;
 }
 
+/* Is chunk entry @e, whose leaf has @plen1, a node of its own (not whole)? */
+static inline bool fib_is_node(unsigned long e, u8 plen1)
+{
+	return !plen1 && e != FIB_EMPTY;
+}
+
+/* The leaf of a whole node. */
+static inline void *fib_whole_leaf(unsigned long e)
+{
+	return (void *)((const struct mw_fib_node *)e)->entry[0];
+}
+
 static inline unsigned long *fib_chunk(unsigned long e)
 {
 	return (unsigned long *)(e - FIB_NODE_TAG);
@@ -505,7 +518,7 @@ static inline unsigned long *fib_chunk(unsigned long e)
 /* Does this chunk entry keep its chunk from being one leaf? */
 static inline bool fib_busy(unsigned long e, u8 plen1)
 {
-	return (e & FIB_NODE_TAG && e != FIB_EMPTY) || plen1 > FIB_DIR_BITS + 1;
+	return fib_is_node(e, plen1) || plen1 > FIB_DIR_BITS + 1;
 }
 
 /*
@@ -518,8 +531,8 @@ static void fib_collapse(struct mw_fib_table *t, u32 d)
 
 	t->dir_plen1[d] = t->chunk_plen1[d][0];
 	/* The same leaf, published as the chunk was: readers see no change. */
-	smp_store_release(&t->fib.dir[d],
-			  c[0] == FIB_EMPTY ? FIB_EMPTY_CHUNK : c[0]);
+	smp_store_release(&t->fib.dir[d], c[0] == FIB_EMPTY ? FIB_EMPTY_CHUNK :
+			  (unsigned long)fib_whole_leaf(c[0]));
 	kvfree_rcu_mightsleep(c);
 	kfree(t->chunk_plen1[d]);
 	t->chunk_plen1[d] = NULL;
@@ -597,19 +610,41 @@ static void fib_top_slot(const struct mw_fib_table *t, u32 i,
 	unsigned long e = t->fib.dir[d];
 	u8 plen1 = t->dir_plen1[d];
 
+	s->child = false;
 	if (fib_is_chunk(e)) {
 		plen1 = t->chunk_plen1[d][j];
 		e = fib_chunk(e)[j];
-	} else if (e == FIB_EMPTY_CHUNK) {
-		e = FIB_EMPTY;
-	}
-	s->child = e & FIB_NODE_TAG && e != FIB_EMPTY;
-	if (s->child) {
-		s->node = *(struct mw_fib_node *)(e - FIB_NODE_TAG);
+		if (fib_is_node(e, plen1)) {
+			s->child = true;
+			s->node = (struct mw_fib_node *)e;
+			return;
+		}
+		s->leaf = fib_whole_leaf(e);
 	} else {
-		s->leaf = e == FIB_EMPTY ? NULL : (void *)e;
-		s->plen1 = plen1;
+		s->leaf = e == FIB_EMPTY_CHUNK ? NULL : (void *)e;
 	}
+	s->plen1 = plen1;
+}
+
+static s64 fib_rule_find(const struct mw_fib_table *t, u32 addr,
+			 unsigned int len);
+
+/*
+ * The whole node of the prefix of length @plen1 - 1 that covers /18 @i
+ * alone (fib_empty_node if none), other than the change's own.
+ */
+static unsigned long fib_whole_of(const struct mw_fib_table *t, u32 i,
+				  u8 plen1)
+{
+	s64 r;
+
+	if (!plen1)
+		return FIB_EMPTY;
+	r = fib_rule_find(t, (i << (32 - FIB_TOP_BITS)) & fib_mask(plen1 - 1),
+			  plen1 - 1);
+	if (WARN_ON(r < 0 || plen1 > FIB_TOP_BITS + 1))
+		return FIB_EMPTY;
+	return (unsigned long)t->rules.leaf[r];
 }
 
 /* A new chunk for /8 @d, made of the leaf it is now, unless it has one. */
@@ -635,8 +670,8 @@ static int fib_new_chunk(struct mw_fib_table *t, u32 d)
 	t->fresh.p[t->fresh.n++] = pl;
 	t->fresh_mem += kmalloc_size_roundup(FIB_CHUNK_SIZE * sizeof(*c)) +
 			kmalloc_size_roundup(FIB_CHUNK_SIZE);
-	if (e == FIB_EMPTY_CHUNK)
-		e = FIB_EMPTY;
+	/* The /8 is one prefix of /8 or shorter: its whole node everywhere. */
+	e = fib_whole_of(t, d << FIB_CHUNK_BITS, t->dir_plen1[d]);
 	for (j = 0; j < FIB_CHUNK_SIZE; j++)
 		c[j] = e;
 	memset(pl, t->dir_plen1[d], FIB_CHUNK_SIZE);
@@ -649,7 +684,7 @@ static int fib_new_chunk(struct mw_fib_table *t, u32 d)
 
 /* Queue entry @index (of dir if @dir) to become @s. */
 static int fib_pend(struct mw_fib_table *t, u32 index, bool dir,
-		    const struct mw_fib_slot *s)
+		    const struct mw_fib_slot *s, const struct mw_fib_op *op)
 {
 	struct mw_fib_pending *p;
 
@@ -664,12 +699,13 @@ static int fib_pend(struct mw_fib_table *t, u32 index, bool dir,
 	p->dir = dir;
 	p->plen1 = s->child ? 0 : s->plen1;
 	if (s->child)
-		p->entry = (unsigned long)fib_block(&s->node, true) +
-			   FIB_NODE_TAG;
-	else if (s->leaf)
-		p->entry = (unsigned long)s->leaf;
+		p->entry = (unsigned long)s->node;
+	else if (dir)
+		p->entry = s->leaf ? (unsigned long)s->leaf : FIB_EMPTY_CHUNK;
+	else if (s->leaf == op->leaf && s->plen1 == op->plen1)
+		p->entry = op->whole;
 	else
-		p->entry = dir ? FIB_EMPTY_CHUNK : FIB_EMPTY;
+		p->entry = fib_whole_of(t, index, s->plen1);
 	return 0;
 }
 
@@ -696,7 +732,7 @@ static int fib_apply(struct mw_fib_table *t, const struct mw_fib_op *op)
 			s.child = false;
 			s.leaf = op->leaf;
 			s.plen1 = op->plen1;
-			err = fib_pend(t, d, true, &s);
+			err = fib_pend(t, d, true, &s, op);
 			if (err)
 				goto fail;
 			continue;
@@ -714,7 +750,7 @@ static int fib_apply(struct mw_fib_table *t, const struct mw_fib_op *op)
 		} else {
 			continue;
 		}
-		err = fib_pend(t, i, false, &s);
+		err = fib_pend(t, i, false, &s, op);
 		if (err)
 			goto fail;
 		if (!(i & 1023))
@@ -733,12 +769,12 @@ fail:
  * but may not be compact (runs or nodes that could merge).
  */
 static void fib_write_node(struct mw_fib_table *t, unsigned int k,
-			   const struct mw_fib_node *n,
-			   const struct mw_fib_op *op)
+			   struct mw_fib_node *n, const struct mw_fib_op *op)
 {
 	unsigned int base = fib_level_base(k);
 	unsigned int first = 0, last = FIB_SLOTS - 1, i, j;
 	u8 *plen1 = fib_plen1s(n);
+	unsigned long e;
 
 	if (op->len > base) {
 		first = (op->key >> fib_level_shift(k)) & (FIB_SLOTS - 1);
@@ -748,21 +784,26 @@ static void fib_write_node(struct mw_fib_table *t, unsigned int k,
 			last = first;
 	}
 	for (i = first; i <= last; i++) {
-		if ((n->vector >> i) & 1) {
-			fib_write_node(t, k + 1, fib_children(n) +
-				       hweight64(n->vector & fib_below(i)) - 1,
-				       op);
+		/* Each run once: at its first slot in the range. */
+		if (i != first && !((n->leafvec >> i) & 1))
 			continue;
-		}
-		j = hweight64(n->leafvec & fib_below(i)) - 1;
-		if (plen1[j] == op->len + 1) {
+		j = fib_run(n, i);
+		e = n->entry[j];
+		if (e & FIB_NODE_TAG) {
+			fib_write_node(t, k + 1, fib_child(e), op);
+		} else if (plen1[j] == op->len + 1) {
 			plen1[j] = op->plen1;
 			/* The leaf is initialized before readers see it. */
-			smp_store_release(fib_leafp(n, j), op->leaf);
+			smp_store_release(&n->entry[j], (unsigned long)op->leaf);
 		}
 	}
 }
 
+/*
+ * The prefix's runs in nodes, its leaf in dir and, for a remove, the chunk
+ * entries that point to its whole node, which point to the covering
+ * prefix's then. (A replace writes the leaf of the whole node itself.)
+ */
 static void fib_write(struct mw_fib_table *t, const struct mw_fib_op *op)
 {
 	u32 first = op->key >> (36 - FIB_TOP_BITS), last = first, i, d, j;
@@ -791,18 +832,16 @@ static void fib_write(struct mw_fib_table *t, const struct mw_fib_op *op)
 		pl = t->chunk_plen1[d];
 		j = i & (FIB_CHUNK_SIZE - 1);
 		e = c[j];
-		if (e == FIB_EMPTY)
-			continue;
-		if (e & FIB_NODE_TAG) {
-			fib_write_node(t, 0, (struct mw_fib_node *)
-				       (e - FIB_NODE_TAG), op);
+		if (fib_is_node(e, pl[j])) {
+			fib_write_node(t, 0, (struct mw_fib_node *)e, op);
 		} else if (pl[j] == op->len + 1) {
-			t->chunk_busy[d] += fib_busy(e, op->plen1) -
+			t->chunk_busy[d] += fib_busy(op->whole, op->plen1) -
 					    fib_busy(e, pl[j]);
 			pl[j] = op->plen1;
-			/* The leaf is initialized before readers see it. */
-			smp_store_release(&c[j], op->leaf ?
-					  (unsigned long)op->leaf : FIB_EMPTY);
+			if (e == op->whole)
+				continue;
+			/* The whole node is initialized before readers see it. */
+			smp_store_release(&c[j], op->whole);
 		}
 	}
 }
@@ -910,13 +949,29 @@ struct mw_fib *mw_fib_create(gfp_t gfp)
 	return &t->fib;
 }
 
-static void fib_free_node(const struct mw_fib_node *n, bool top)
+static void fib_free_node(struct mw_fib_node *n)
 {
-	unsigned int i, nc = hweight64(n->vector);
+	unsigned int j, nr = fib_nr(n);
 
-	for (i = 0; i < nc; i++)
-		fib_free_node(fib_children(n) + i, false);
-	kvfree_rcu_mightsleep(fib_block(n, top));
+	for (j = 0; j < nr; j++)
+		if (n->entry[j] & FIB_NODE_TAG)
+			fib_free_node(fib_child(n->entry[j]));
+	kvfree_rcu_mightsleep(n);
+}
+
+/* Does a prefix of length @len own a whole node (kept in the rules)? */
+static inline bool fib_has_whole(unsigned int len)
+{
+	return len <= FIB_TOP_BITS;
+}
+
+/* The leaf of rule @i. */
+static void *fib_rule_leaf(const struct mw_fib_table *t, u32 i)
+{
+	void *p = t->rules.leaf[i];
+
+	return fib_has_whole(t->rules.plen1[i] - 1) ?
+	       fib_whole_leaf((unsigned long)p) : p;
 }
 
 void mw_fib_destroy(struct mw_fib *fib)
@@ -934,14 +989,16 @@ void mw_fib_destroy(struct mw_fib *fib)
 		c = fib_chunk(t->fib.dir[d]);
 		for (j = 0; j < FIB_CHUNK_SIZE; j++) {
 			e = c[j];
-			if (e & FIB_NODE_TAG && e != FIB_EMPTY)
-				fib_free_node((struct mw_fib_node *)
-					      (e - FIB_NODE_TAG), true);
+			if (fib_is_node(e, t->chunk_plen1[d][j]))
+				fib_free_node((struct mw_fib_node *)e);
 		}
 		kvfree_rcu_mightsleep(c);
 		kfree(t->chunk_plen1[d]);
 		cond_resched();
 	}
+	for (j = 0; j < t->rules.size; j++)
+		if (t->rules.plen1[j] && fib_has_whole(t->rules.plen1[j] - 1))
+			kvfree_rcu_mightsleep(t->rules.leaf[j]);
 	kvfree(t->rules.leaf);
 	kvfree(t->fresh.p);
 	kvfree(t->stale.p);
@@ -966,6 +1023,7 @@ int mw_fib_insert(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf)
 		.leaf = leaf,
 		.plen1 = plen + 1,
 	};
+	struct mw_fib_node *whole = NULL;
 	int err;
 
 	if (!fib_valid(addr, plen, leaf))
@@ -979,13 +1037,26 @@ int mw_fib_insert(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf)
 		if (err)
 			return err;
 	}
+	if (fib_has_whole(plen)) {
+		/* Freed with the change's new nodes if it fails. */
+		whole = fib_new_node(t, 1);
+		if (!whole)
+			goto fail;
+		whole->leafvec = 1;
+		whole->entry[0] = (unsigned long)leaf;
+		fib_plen1s(whole)[0] = plen + 1;
+		op.whole = (unsigned long)whole;
+	}
 	err = fib_apply(t, &op);
 	if (err)
 		return err;
-	fib_rule_put(t, addr, plen + 1, leaf);
+	fib_rule_put(t, addr, plen + 1, whole ? (void *)whole : leaf);
 	t->count++;
 	t->n_len[plen]++;
 	return 0;
+fail:
+	fib_rollback(t);
+	return -ENOMEM;
 }
 
 int mw_fib_replace(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf,
@@ -999,6 +1070,7 @@ int mw_fib_replace(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf,
 		.leaf = leaf,
 		.plen1 = plen + 1,
 	};
+	struct mw_fib_node *whole;
 	s64 i;
 
 	if (!fib_valid(addr, plen, leaf))
@@ -1007,9 +1079,17 @@ int mw_fib_replace(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf,
 	if (i < 0)
 		return -ENOENT;
 	if (old)
-		*old = t->rules.leaf[i];
+		*old = fib_rule_leaf(t, i);
+	if (!fib_has_whole(plen)) {
+		fib_write(t, &op);
+		t->rules.leaf[i] = leaf;
+		return 0;
+	}
+	whole = t->rules.leaf[i];
+	op.whole = (unsigned long)whole;
 	fib_write(t, &op);
-	t->rules.leaf[i] = leaf;
+	/* One store for all the /18 that the prefix covers alone. */
+	smp_store_release(&whole->entry[0], (unsigned long)leaf);
 	return 0;
 }
 
@@ -1020,7 +1100,9 @@ void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen)
 	struct mw_fib_op op = {
 		.key = (u64)addr << 4,
 		.len = plen,
+		.whole = FIB_EMPTY,
 	};
+	struct mw_fib_node *whole = NULL;
 	void *leaf;
 	s64 i, c;
 	int len;
@@ -1030,7 +1112,9 @@ void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen)
 	i = fib_rule_find(t, addr, plen);
 	if (i < 0)
 		return NULL;
-	leaf = t->rules.leaf[i];
+	leaf = fib_rule_leaf(t, i);
+	if (fib_has_whole(plen))
+		whole = t->rules.leaf[i];
 
 	/* Its addresses go to the longest shorter prefix that covers it. */
 	for (len = plen - 1; len >= 0; len--) {
@@ -1038,13 +1122,21 @@ void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen)
 			continue;
 		c = fib_rule_find(t, addr & fib_mask(len), len);
 		if (c >= 0) {
-			op.leaf = t->rules.leaf[c];
+			op.leaf = fib_rule_leaf(t, c);
 			op.plen1 = len + 1;
+			/* It is shorter: it has one if the prefix had. */
+			op.whole = fib_has_whole(len) ?
+				   (unsigned long)t->rules.leaf[c] : 0;
 			break;
 		}
 	}
 	if (fib_apply(t, &op))
 		fib_write(t, &op);
+	/* No chunk entry points to it any more. */
+	if (whole) {
+		t->mem -= fib_node_mem(whole);
+		kvfree_rcu_mightsleep(whole);
+	}
 
 	fib_rule_del(t, i);
 	t->count--;
@@ -1065,7 +1157,7 @@ void *mw_fib_get(const struct mw_fib *fib, __be32 prefix, u8 plen)
 	if (plen > 32)
 		return NULL;
 	i = fib_rule_find(t, addr, plen);
-	return i < 0 ? NULL : t->rules.leaf[i];
+	return i < 0 ? NULL : fib_rule_leaf(t, i);
 }
 
 unsigned int mw_fib_count(const struct mw_fib *fib)

@@ -44,18 +44,23 @@
 #define MW_FIB_DIR_BITS	8	/* dir: one entry per /8 */
 #define MW_FIB_TOP_BITS	18	/* its chunks: one entry per /18 */
 #define MW_FIB_STRIDE	6	/* each node level: 6 more bits */
-#define MW_FIB_NODE	1UL	/* tag of our pointers in dir and chunks */
+#define MW_FIB_NODE	1UL	/* tag of chunks in dir, of children in nodes */
 
+/*
+ * A node: 64 slots, in runs. Run j is entry[j]: a leaf, or a child node |
+ * MW_FIB_NODE (a child is always a run of its own). One allocation, followed
+ * by the prefix length + 1 of each run, which only updates read.
+ */
 struct mw_fib_node {
-	u64 vector;		/* bit i: slot i is a child node */
-	u64 leafvec;		/* bit i: a run of leaves starts at slot i */
-	void *base;		/* children from here up, leaves down */
+	u64 leafvec;		/* bit i: a run starts at slot i */
+	unsigned long entry[];
 };
 
 struct mw_fib {
 	/*
 	 * Per /8: a leaf, or a chunk | MW_FIB_NODE, the array of its 1024
-	 * /18s, each a leaf, or a node | MW_FIB_NODE.
+	 * /18s, each a node (a /18 that is all one prefix: a node of one run,
+	 * shared by all the /18 of that prefix).
 	 */
 	unsigned long dir[1 << MW_FIB_DIR_BITS];
 };
@@ -99,41 +104,37 @@ int mw_fib_replace(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf,
 void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen);
 
 /* The rest of mw_fib_lookup(), under prefixes longer than /24. */
-void *mw_fib_lookup_below(const struct mw_fib_node *n, u32 addr,
-			  unsigned int i);
+void *mw_fib_lookup_below(unsigned long child, u32 addr);
 
 /*
  * The leaf of the longest prefix that contains @addr, or NULL. Lock-free:
  * call under rcu_read_lock(); the leaf stays valid until rcu_read_unlock().
  *
- * A load from dir (2 KiB), one from the chunk of the /8 (8 KiB), one of the
- * node of the /18 and one of the leaf, usually in the node's cache line.
- * Addresses under prefixes longer than /24 continue in
+ * Four loads: dir (2 KiB), the chunk of the /8 (8 KiB), the bitmap of the
+ * node of the /18 and its run, usually in the same cache line. One branch
+ * that depends on the table, nearly always taken the same way: the run is a
+ * child only under prefixes longer than /24, which continue in
  * mw_fib_lookup_below().
  */
 static inline void *mw_fib_lookup(const struct mw_fib *fib, __be32 addr)
 {
 	u32 a = be32_to_cpu(addr);
 	unsigned long e = READ_ONCE(fib->dir[a >> (32 - MW_FIB_DIR_BITS)]);
-	const unsigned long *chunk;
 	const struct mw_fib_node *n;
 	unsigned int i;
 
 	if (unlikely(!(e & MW_FIB_NODE)))
 		return (void *)e;
-	chunk = (const unsigned long *)(e - MW_FIB_NODE);
 	i = (a >> (32 - MW_FIB_TOP_BITS)) &
 	    (BIT(MW_FIB_TOP_BITS - MW_FIB_DIR_BITS) - 1);
-	e = READ_ONCE(chunk[i]);
-	if (unlikely(!(e & MW_FIB_NODE)))
-		return (void *)e;
-	n = (const struct mw_fib_node *)(e - MW_FIB_NODE);
+	n = (const struct mw_fib_node *)
+	    READ_ONCE(((const unsigned long *)(e - MW_FIB_NODE))[i]);
 	i = (a >> (32 - MW_FIB_TOP_BITS - MW_FIB_STRIDE)) & 63;
-	if (unlikely((n->vector >> i) & 1))
-		return mw_fib_lookup_below(n, a, i);
-	/* Leaf j is at base[-1 - j]; j + 1 runs start at or below slot i. */
-	return READ_ONCE(((void **)n->base)[-(long)hweight64(n->leafvec <<
-							     (63 - i))]);
+	/* Run j is entry[j]; j + 1 runs start at or below slot i. */
+	e = READ_ONCE(n->entry[hweight64(n->leafvec << (63 - i)) - 1]);
+	if (unlikely(e & MW_FIB_NODE))
+		return mw_fib_lookup_below(e, a);
+	return (void *)e;
 }
 
 /* The leaf of exactly @prefix/@plen, or NULL. Under the caller's lock. */
