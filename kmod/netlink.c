@@ -398,17 +398,192 @@ static int mw_dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 	return skb->len;
 }
 
-/* Routers ------------------------------------------------------------------ */
-
-static struct mw_router *mw_get_router(struct mw_net *mn,
-				       struct genl_info *info, int type)
-{
-	struct mw_router *r = mw_router_lookup(mn, mw_nla_uuid(info->attrs[type]));
-
-	if (!r)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[type], "no such router");
-	return r;
+/*
+ * Lookups by the id in attribute @type that name the attribute in the ack
+ * when there is no such object (extack messages must be literals, hence one
+ * function per type).
+ */
+#define MW_DEFINE_GET(name, msg)					\
+static struct mw_obj *mw_get_##name##_obj(struct mw_net *mn,		\
+					  struct genl_info *info, int type) \
+{									\
+	struct nlattr *nla = info->attrs[type];				\
+	struct mw_##name *x = mw_##name##_lookup(mn, mw_nla_uuid(nla));	\
+									\
+	if (!x)								\
+		NL_SET_ERR_MSG_ATTR(info->extack, nla, msg);		\
+	return x ? &x->obj : NULL;					\
 }
+
+/* The same, typed. */
+#define MW_DEFINE_GET_TYPED(name)					\
+static struct mw_##name *mw_get_##name(struct mw_net *mn,		\
+				       struct genl_info *info, int type) \
+{									\
+	struct mw_obj *o = mw_get_##name##_obj(mn, info, type);		\
+									\
+	return o ? container_of(o, struct mw_##name, obj) : NULL;	\
+}
+
+MW_DEFINE_GET(router, "no such router")
+MW_DEFINE_GET(port, "no such port")
+MW_DEFINE_GET(route, "no such route")
+MW_DEFINE_GET(host, "no such host")
+MW_DEFINE_GET_TYPED(router)
+MW_DEFINE_GET_TYPED(port)
+MW_DEFINE_GET_TYPED(host)
+
+/* Why an object cannot be deleted without CASCADE: 0, or -EBUSY and a message. */
+static int mw_router_busy(const struct mw_obj *o, struct netlink_ext_ack *extack)
+{
+	const struct mw_router *r = container_of(o, struct mw_router, obj);
+
+	if (!r->n_ports && !r->n_routes)
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "router has ports or routes (delete them first, or use cascade)");
+	return -EBUSY;
+}
+
+static int mw_port_busy(const struct mw_obj *o, struct netlink_ext_ack *extack)
+{
+	const struct mw_port *p = container_of(o, struct mw_port, obj);
+
+	if (p->n_routes) {
+		NL_SET_ERR_MSG(extack,
+			       "routes go via the port (delete them first, or use cascade)");
+		return -EBUSY;
+	}
+	if (mw_port_peer(p)) {
+		NL_SET_ERR_MSG(extack, "port has a peer (delete the peer first, or use cascade)");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int mw_host_busy(const struct mw_obj *o, struct netlink_ext_ack *extack)
+{
+	if (!container_of(o, struct mw_host, obj)->n_ports)
+		return 0;
+	NL_SET_ERR_MSG(extack, "ports live on the host (delete them first, or use cascade)");
+	return -EBUSY;
+}
+
+static void mw_router_del(struct mw_net *mn, struct mw_obj *o,
+			  struct genl_info *info)
+{
+	mw_router_destroy(mn, container_of(o, struct mw_router, obj), info);
+}
+
+static void mw_port_del(struct mw_net *mn, struct mw_obj *o,
+			struct genl_info *info)
+{
+	mw_port_destroy(mn, container_of(o, struct mw_port, obj), info);
+}
+
+static void mw_route_del(struct mw_net *mn, struct mw_obj *o,
+			 struct genl_info *info)
+{
+	mw_route_destroy(mn, container_of(o, struct mw_route, obj), info);
+}
+
+static void mw_host_del(struct mw_net *mn, struct mw_obj *o,
+			struct genl_info *info)
+{
+	mw_host_destroy(mn, container_of(o, struct mw_host, obj), info);
+}
+
+/* What GET and DEL, the same for every object type, need to know of one. */
+struct mw_objtype {
+	int id_attr;
+	int cascade_attr;		/* 0: DEL has no CASCADE flag */
+	u8 get_cmd;
+	struct mw_obj *(*get)(struct mw_net *mn, struct genl_info *info, int type);
+	int (*busy)(const struct mw_obj *o, struct netlink_ext_ack *extack);
+	void (*del)(struct mw_net *mn, struct mw_obj *o, struct genl_info *info);
+};
+
+static const struct mw_objtype mw_router_type = {
+	MIDWAY_A_ROUTER_ID, MIDWAY_A_ROUTER_CASCADE, MIDWAY_CMD_ROUTER_GET,
+	mw_get_router_obj, mw_router_busy, mw_router_del,
+};
+
+static const struct mw_objtype mw_port_type = {
+	MIDWAY_A_PORT_ID, MIDWAY_A_PORT_CASCADE, MIDWAY_CMD_PORT_GET,
+	mw_get_port_obj, mw_port_busy, mw_port_del,
+};
+
+static const struct mw_objtype mw_route_type = {
+	MIDWAY_A_ROUTE_ID, 0, MIDWAY_CMD_ROUTE_GET,
+	mw_get_route_obj, NULL, mw_route_del,
+};
+
+static const struct mw_objtype mw_host_type = {
+	MIDWAY_A_HOST_ID, MIDWAY_A_HOST_CASCADE, MIDWAY_CMD_HOST_GET,
+	mw_get_host_obj, mw_host_busy, mw_host_del,
+};
+
+static const struct mw_objtype *mw_objtype(u8 cmd)
+{
+	switch (cmd) {
+	case MIDWAY_CMD_ROUTER_DEL:
+	case MIDWAY_CMD_ROUTER_GET:
+		return &mw_router_type;
+	case MIDWAY_CMD_PORT_DEL:
+	case MIDWAY_CMD_PORT_GET:
+		return &mw_port_type;
+	case MIDWAY_CMD_ROUTE_DEL:
+	case MIDWAY_CMD_ROUTE_GET:
+		return &mw_route_type;
+	default:
+		return &mw_host_type;
+	}
+}
+
+/* GET do of any object: its id required, the object in the reply. */
+static int mw_nl_get(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct mw_objtype *t = mw_objtype(info->genlhdr->cmd);
+	struct mw_net *mn = mw_info_net(info);
+	struct mw_obj *o;
+	int err;
+
+	if (mw_require(info, t->id_attr))
+		return -EINVAL;
+	mutex_lock(&mn->lock);
+	o = t->get(mn, info, t->id_attr);
+	err = o ? mw_reply(info, t->get_cmd, o) : -ENOENT;
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+/*
+ * DEL of any object: its id required; refused while in use unless the
+ * request has CASCADE, which deletes what depends on it too.
+ */
+static int mw_nl_del(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct mw_objtype *t = mw_objtype(info->genlhdr->cmd);
+	struct mw_net *mn = mw_info_net(info);
+	struct mw_obj *o;
+	int err = 0;
+
+	if (mw_require(info, t->id_attr))
+		return -EINVAL;
+	mw_lock(mn);
+	o = t->get(mn, info, t->id_attr);
+	if (!o)
+		err = -ENOENT;
+	else if (t->busy &&
+		 !(t->cascade_attr && nla_get_flag(info->attrs[t->cascade_attr])))
+		err = t->busy(o, info->extack);
+	if (o && !err)
+		t->del(mn, o, info);
+	mw_unlock(mn);
+	return err;
+}
+
+/* Routers ------------------------------------------------------------------ */
 
 static int mw_nl_router_new(struct sk_buff *skb, struct genl_info *info)
 {
@@ -468,45 +643,6 @@ out:
 	return err;
 }
 
-static int mw_nl_router_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mw_net *mn = mw_info_net(info);
-	struct mw_router *r;
-	int err = 0;
-
-	if (mw_require(info, MIDWAY_A_ROUTER_ID))
-		return -EINVAL;
-	mw_lock(mn);
-	r = mw_get_router(mn, info, MIDWAY_A_ROUTER_ID);
-	if (!r) {
-		err = -ENOENT;
-	} else if ((r->n_ports || r->n_routes) &&
-		   !nla_get_flag(info->attrs[MIDWAY_A_ROUTER_CASCADE])) {
-		NL_SET_ERR_MSG(info->extack,
-			       "router has ports or routes (delete them first, or use cascade)");
-		err = -EBUSY;
-	} else {
-		mw_router_destroy(mn, r, info);
-	}
-	mw_unlock(mn);
-	return err;
-}
-
-static int mw_nl_router_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mw_net *mn = mw_info_net(info);
-	struct mw_router *r;
-	int err;
-
-	if (mw_require(info, MIDWAY_A_ROUTER_ID))
-		return -EINVAL;
-	mutex_lock(&mn->lock);
-	r = mw_get_router(mn, info, MIDWAY_A_ROUTER_ID);
-	err = r ? mw_reply(info, MIDWAY_CMD_ROUTER_GET, r) : -ENOENT;
-	mutex_unlock(&mn->lock);
-	return err;
-}
-
 static int mw_nl_router_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mw_net *mn = mw_net(sock_net(skb->sk));
@@ -516,26 +652,6 @@ static int mw_nl_router_dump(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /* Ports -------------------------------------------------------------------- */
-
-static struct mw_port *mw_get_port(struct mw_net *mn, struct genl_info *info,
-				   int type)
-{
-	struct mw_port *p = mw_port_lookup(mn, mw_nla_uuid(info->attrs[type]));
-
-	if (!p)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[type], "no such port");
-	return p;
-}
-
-static struct mw_host *mw_get_host(struct mw_net *mn, struct genl_info *info,
-				   int type)
-{
-	struct mw_host *h = mw_host_lookup(mn, mw_nla_uuid(info->attrs[type]));
-
-	if (!h)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[type], "no such host");
-	return h;
-}
 
 /* True when the request unbinds the port: IFINDEX 0 and no IFNAME. */
 static bool mw_port_unbinds(struct nlattr **a)
@@ -810,49 +926,6 @@ out:
 	return err;
 }
 
-static int mw_nl_port_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mw_net *mn = mw_info_net(info);
-	bool cascade = nla_get_flag(info->attrs[MIDWAY_A_PORT_CASCADE]);
-	struct mw_port *p;
-	int err = 0;
-
-	if (mw_require(info, MIDWAY_A_PORT_ID))
-		return -EINVAL;
-	mw_lock(mn);
-	p = mw_get_port(mn, info, MIDWAY_A_PORT_ID);
-	if (!p) {
-		err = -ENOENT;
-	} else if (p->n_routes && !cascade) {
-		NL_SET_ERR_MSG(info->extack,
-			       "routes go via the port (delete them first, or use cascade)");
-		err = -EBUSY;
-	} else if (mw_port_peer(p) && !cascade) {
-		NL_SET_ERR_MSG(info->extack,
-			       "port has a peer (delete the peer first, or use cascade)");
-		err = -EBUSY;
-	} else {
-		mw_port_destroy(mn, p, info);
-	}
-	mw_unlock(mn);
-	return err;
-}
-
-static int mw_nl_port_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mw_net *mn = mw_info_net(info);
-	struct mw_port *p;
-	int err;
-
-	if (mw_require(info, MIDWAY_A_PORT_ID))
-		return -EINVAL;
-	mutex_lock(&mn->lock);
-	p = mw_get_port(mn, info, MIDWAY_A_PORT_ID);
-	err = p ? mw_reply(info, MIDWAY_CMD_PORT_GET, p) : -ENOENT;
-	mutex_unlock(&mn->lock);
-	return err;
-}
-
 static const struct mw_router *mw_port_router(const struct mw_obj *o)
 {
 	return container_of(o, struct mw_port, obj)->router;
@@ -970,48 +1043,6 @@ err_unlock:
 	mw_unlock(mn);
 err_free:
 	kfree(rt);
-	return err;
-}
-
-static int mw_nl_route_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mw_net *mn = mw_info_net(info);
-	struct mw_route *rt;
-	int err = 0;
-
-	if (mw_require(info, MIDWAY_A_ROUTE_ID))
-		return -EINVAL;
-	mw_lock(mn);
-	rt = mw_route_lookup(mn, mw_nla_uuid(info->attrs[MIDWAY_A_ROUTE_ID]));
-	if (rt) {
-		mw_route_destroy(mn, rt, info);
-	} else {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MIDWAY_A_ROUTE_ID],
-				    "no such route");
-		err = -ENOENT;
-	}
-	mw_unlock(mn);
-	return err;
-}
-
-static int mw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mw_net *mn = mw_info_net(info);
-	struct mw_route *rt;
-	int err;
-
-	if (mw_require(info, MIDWAY_A_ROUTE_ID))
-		return -EINVAL;
-	mutex_lock(&mn->lock);
-	rt = mw_route_lookup(mn, mw_nla_uuid(info->attrs[MIDWAY_A_ROUTE_ID]));
-	if (rt) {
-		err = mw_reply(info, MIDWAY_CMD_ROUTE_GET, rt);
-	} else {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MIDWAY_A_ROUTE_ID],
-				    "no such route");
-		err = -ENOENT;
-	}
-	mutex_unlock(&mn->lock);
 	return err;
 }
 
@@ -1289,44 +1320,6 @@ out:
 	return err;
 }
 
-static int mw_nl_host_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mw_net *mn = mw_info_net(info);
-	struct mw_host *h;
-	int err = 0;
-
-	if (mw_require(info, MIDWAY_A_HOST_ID))
-		return -EINVAL;
-	mw_lock(mn);
-	h = mw_get_host(mn, info, MIDWAY_A_HOST_ID);
-	if (!h) {
-		err = -ENOENT;
-	} else if (h->n_ports && !nla_get_flag(info->attrs[MIDWAY_A_HOST_CASCADE])) {
-		NL_SET_ERR_MSG(info->extack,
-			       "ports live on the host (delete them first, or use cascade)");
-		err = -EBUSY;
-	} else {
-		mw_host_destroy(mn, h, info);
-	}
-	mw_unlock(mn);
-	return err;
-}
-
-static int mw_nl_host_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mw_net *mn = mw_info_net(info);
-	struct mw_host *h;
-	int err;
-
-	if (mw_require(info, MIDWAY_A_HOST_ID))
-		return -EINVAL;
-	mutex_lock(&mn->lock);
-	h = mw_get_host(mn, info, MIDWAY_A_HOST_ID);
-	err = h ? mw_reply(info, MIDWAY_CMD_HOST_GET, h) : -ENOENT;
-	mutex_unlock(&mn->lock);
-	return err;
-}
-
 static int mw_nl_host_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mw_net *mn = mw_net(sock_net(skb->sk));
@@ -1346,31 +1339,31 @@ static int mw_nl_host_dump(struct sk_buff *skb, struct netlink_callback *cb)
 static const struct genl_ops mw_ops[] = {
 	MW_OP(MIDWAY_CMD_ROUTER_NEW, mw_nl_router_new, NULL,
 	      mw_router_policy, MIDWAY_A_ROUTER_MAX, MW_ADMIN),
-	MW_OP(MIDWAY_CMD_ROUTER_DEL, mw_nl_router_del, NULL,
+	MW_OP(MIDWAY_CMD_ROUTER_DEL, mw_nl_del, NULL,
 	      mw_router_policy, MIDWAY_A_ROUTER_MAX, MW_ADMIN),
-	MW_OP(MIDWAY_CMD_ROUTER_GET, mw_nl_router_get, mw_nl_router_dump,
+	MW_OP(MIDWAY_CMD_ROUTER_GET, mw_nl_get, mw_nl_router_dump,
 	      mw_router_policy, MIDWAY_A_ROUTER_MAX, 0),
 	MW_OP(MIDWAY_CMD_ROUTER_SET, mw_nl_router_set, NULL,
 	      mw_router_policy, MIDWAY_A_ROUTER_MAX, MW_ADMIN),
 	MW_OP(MIDWAY_CMD_PORT_NEW, mw_nl_port_new, NULL,
 	      mw_port_policy, MIDWAY_A_PORT_MAX, MW_ADMIN),
-	MW_OP(MIDWAY_CMD_PORT_DEL, mw_nl_port_del, NULL,
+	MW_OP(MIDWAY_CMD_PORT_DEL, mw_nl_del, NULL,
 	      mw_port_policy, MIDWAY_A_PORT_MAX, MW_ADMIN),
-	MW_OP(MIDWAY_CMD_PORT_GET, mw_nl_port_get, mw_nl_port_dump,
+	MW_OP(MIDWAY_CMD_PORT_GET, mw_nl_get, mw_nl_port_dump,
 	      mw_port_policy, MIDWAY_A_PORT_MAX, 0),
 	MW_OP(MIDWAY_CMD_PORT_SET, mw_nl_port_set, NULL,
 	      mw_port_policy, MIDWAY_A_PORT_MAX, MW_ADMIN),
 	MW_OP(MIDWAY_CMD_ROUTE_NEW, mw_nl_route_new, NULL,
 	      mw_route_policy, MIDWAY_A_ROUTE_MAX, MW_ADMIN),
-	MW_OP(MIDWAY_CMD_ROUTE_DEL, mw_nl_route_del, NULL,
+	MW_OP(MIDWAY_CMD_ROUTE_DEL, mw_nl_del, NULL,
 	      mw_route_policy, MIDWAY_A_ROUTE_MAX, MW_ADMIN),
-	MW_OP(MIDWAY_CMD_ROUTE_GET, mw_nl_route_get, mw_nl_route_dump,
+	MW_OP(MIDWAY_CMD_ROUTE_GET, mw_nl_get, mw_nl_route_dump,
 	      mw_route_policy, MIDWAY_A_ROUTE_MAX, 0),
 	MW_OP(MIDWAY_CMD_HOST_NEW, mw_nl_host_new, NULL,
 	      mw_host_policy, MIDWAY_A_HOST_MAX, MW_ADMIN),
-	MW_OP(MIDWAY_CMD_HOST_DEL, mw_nl_host_del, NULL,
+	MW_OP(MIDWAY_CMD_HOST_DEL, mw_nl_del, NULL,
 	      mw_host_policy, MIDWAY_A_HOST_MAX, MW_ADMIN),
-	MW_OP(MIDWAY_CMD_HOST_GET, mw_nl_host_get, mw_nl_host_dump,
+	MW_OP(MIDWAY_CMD_HOST_GET, mw_nl_get, mw_nl_host_dump,
 	      mw_host_policy, MIDWAY_A_HOST_MAX, 0),
 	MW_OP(MIDWAY_CMD_HOST_SET, mw_nl_host_set, NULL,
 	      mw_host_policy, MIDWAY_A_HOST_MAX, MW_ADMIN),
