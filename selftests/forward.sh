@@ -15,52 +15,15 @@
 #
 # tenantA and tenantB route their subnet to their VM port and the rest to
 # the provider; the provider routes 10.1/16 and 10.2/16 to the tenants.
+# topo_tenants (selftests/lib.sh) builds this.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-mw=build/bin/mwctl
-n=0
-fail=0
+# shellcheck source=selftests/lib.sh
+. selftests/lib.sh
 
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); fail=1; echo "not ok $n - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
-quiet() { "$@" >/dev/null 2>&1; }
-va() { ip netns exec va "$@"; }
-vb() { ip netns exec vb "$@"; }
-
-echo "TAP version 13"
+tap_start
 set -e
-modprobe veth
-for v in a b; do
-	ip netns add "v$v"
-	ip link add "tap$v" type veth peer name eth0 netns "v$v"
-	ip link set "tap$v" up
-done
-ip -n va addr add 10.1.0.2/24 dev eth0
-ip -n vb addr add 10.2.0.2/24 dev eth0
-for v in a b; do
-	ip -n "v$v" link set eth0 up
-	ip -n "v$v" link set lo up
-done
-ip -n va route add default via 10.1.0.1
-ip -n vb route add default via 10.2.0.1
-
-$mw host add name h1 address 192.0.2.1 local
-for r in provider tenantA tenantB; do $mw router add name $r; done
-$mw port add router tenantA name a-vm exterior address 10.1.0.1/24 host h1 dev tapa
-$mw port add router tenantB name b-vm exterior address 10.2.0.1/24 host h1 dev tapb
-$mw port add router provider name p-a interior address 169.254.1.1/30
-$mw port add router tenantA name a-up interior address 169.254.1.2/30 peer p-a
-$mw port add router provider name p-b interior address 169.254.2.1/30
-$mw port add router tenantB name b-up interior address 169.254.2.2/30 peer p-b
-$mw route add router tenantA 10.1.0.0/24 port a-vm
-$mw route add router tenantA 0.0.0.0/0 via 169.254.1.1 port a-up
-$mw route add router tenantB 10.2.0.0/24 port b-vm
-$mw route add router tenantB 0.0.0.0/0 via 169.254.2.1 port b-up
-$mw route add router provider 10.1.0.0/16 via 169.254.1.2 port p-a
-$mw route add router provider 10.2.0.0/16 via 169.254.2.2 port p-b
-$mw route add router tenantA 10.9.0.0/16 blackhole
-$mw route add router tenantA 10.8.0.0/16 reject
+topo_tenants
 set +e
 
 check "ping the tenant router's own port" quiet va ping -c 2 -W 2 10.1.0.1
@@ -69,7 +32,7 @@ out=$(va ping -c 1 -W 2 10.2.0.2)
 check "three routers decrement the TTL (64 -> 61)" grep -q "ttl=61" <<<"$out"
 
 out=$(va traceroute -n -q 1 -w 2 10.2.0.2 2>&1)
-echo "$out" | sed 's/^/# /'
+echo "$out" | diag
 hops=$(awk 'NR > 1 { print $2 }' <<<"$out" | tr '\n' ' ')
 check "traceroute shows each router then the VM" \
 	test "$hops" = "10.1.0.1 169.254.1.1 169.254.2.2 10.2.0.2 "
@@ -126,7 +89,7 @@ check "iperf3 TCP through three routers" quiet va iperf3 -c 10.2.0.2 -t 2
 # Fragmentation: tapb's MTU lowered; DF packets get frag-needed.
 ip link set tapb mtu 1000
 ip -n vb link set eth0 mtu 1000
-out=$(va ping -c 1 -W 2 -M do -s 1200 10.2.0.2)
+out=$(va ping -c 1 -W 2 -M "do" -s 1200 10.2.0.2)
 check "DF packet over the egress MTU gets fragmentation needed" \
 	grep -q "From 10.2.0.1.*mtu = 1000\|Frag needed.*mtu = 1000" <<<"$out"
 check "packet without DF over the MTU is fragmented and answered" \
@@ -140,5 +103,4 @@ check "a route via a down interior port is not used" \
 $mw port set p-b up
 check "and is used again when the port comes back" quiet va ping -c 1 -W 2 10.2.0.2
 
-echo "1..$n"
-exit $fail
+tap_end

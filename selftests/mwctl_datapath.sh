@@ -7,88 +7,29 @@
 #
 #   tools/vm/run -- selftests/mwctl_datapath.sh
 #
-# The topology of forward.sh: VM a (netns va, 10.1.0.2) on tenantA, VM b
-# (netns vb, 10.2.0.2) on tenantB, both tenants linked to the provider by
-# interior ports. IPv6 is off in the VMs, and VM a and tenantA know each
-# other by static neighbour entries, so that nothing but the test's own
-# packets crosses port a-vm and its counters can be compared exactly.
+# The topology of forward.sh (topo_tenants of selftests/lib.sh): VM a
+# (netns va, 10.1.0.2) on tenantA, VM b (netns vb, 10.2.0.2) on tenantB,
+# both tenants linked to the provider by interior ports. IPv6 is off in the
+# VMs, and VM a and tenantA know each other by static neighbour entries, so
+# that nothing but the test's own packets crosses port a-vm and its counters
+# can be compared exactly.
+
+# The conditions given to eval are single-quoted on purpose.
+# shellcheck disable=SC2016
 set -u
 cd "$(dirname "$0")/.." || exit 1
-mw=${MWCTL:-build/bin/mwctl}
-n=0
-fail=0
+# shellcheck source=selftests/lib.sh
+. selftests/lib.sh
 
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); fail=1; echo "not ok $n - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
-# check_eq WHAT GOT WANT
-check_eq() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		nok "$1"
-		echo "#   got:  '$2'"
-		echo "#   want: '$3'"
-	fi
-}
-quiet() { "$@" >/dev/null 2>&1; }
-# Does the output of a command have a line matching a regex: outputs RE CMD...
-# (The guest has no /dev/fd, so no process substitution.)
-outputs() { local re=$1; shift; "$@" | grep -q -- "$re"; }
-diag() { sed 's/^/# /'; }
-va() { ip netns exec va "$@"; }
-vb() { ip netns exec vb "$@"; }
 # The output of a command with runs of blanks squeezed and ends trimmed.
 squeeze() { "$@" | sed 's/[[:space:]]\+/ /g; s/^ //; s/ $//'; }
 # A counter of one port from port stats -j: stat PORT JQ-PATH
 stat() { $mw -j port stats "$1" | jq -r ".[0]$2 // 0"; }
 drop() { stat "$1" ".drops.$2"; }
-# Wait up to $1 seconds for a command to succeed.
-wait_for() {
-	local t=$(($1 * 5))
-	shift
-	while ((t-- > 0)); do
-		"$@" && return 0
-		sleep 0.2
-	done
-	return 1
-}
 
-echo "TAP version 13"
+tap_start
 set -e
-modprobe veth
-for v in a b; do
-	ip netns add "v$v"
-	ip netns exec "v$v" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-	ip link add "tap$v" type veth peer name eth0 netns "v$v"
-	ip link set "tap$v" up
-done
-ip -n va addr add 10.1.0.2/24 dev eth0
-ip -n vb addr add 10.2.0.2/24 dev eth0
-for v in a b; do
-	ip -n "v$v" link set eth0 up
-	ip -n "v$v" link set lo up
-done
-ip -n va route add default via 10.1.0.1
-ip -n vb route add default via 10.2.0.1
-
-$mw host add name h1 address 192.0.2.1 local
-for r in provider tenantA tenantB; do $mw router add name $r; done
-$mw port add router tenantA name a-vm exterior address 10.1.0.1/24 host h1 dev tapa
-$mw port add router tenantB name b-vm exterior address 10.2.0.1/24 host h1 dev tapb
-$mw port add router provider name p-a interior address 169.254.1.1/30
-$mw port add router tenantA name a-up interior address 169.254.1.2/30 peer p-a
-$mw port add router provider name p-b interior address 169.254.2.1/30
-$mw port add router tenantB name b-up interior address 169.254.2.2/30 peer p-b
-$mw route add router tenantA 10.1.0.0/24 port a-vm
-$mw route add router tenantA 0.0.0.0/0 via 169.254.1.1 port a-up
-$mw route add router tenantB 10.2.0.0/24 port b-vm
-$mw route add router tenantB 0.0.0.0/0 via 169.254.2.1 port b-up
-$mw route add router provider 10.1.0.0/16 via 169.254.1.2 port p-a
-$mw route add router provider 10.2.0.0/16 via 169.254.2.2 port p-b
-$mw route add router tenantA 10.9.0.0/16 blackhole
-$mw route add router tenantA 10.8.0.0/16 reject
+topo_tenants --no-ipv6
 $mw route add router tenantA 10.6.0.0/16 from 10.1.0.0/24 reject
 $mw route add router provider 10.5.0.0/16 via 169.254.1.2 port p-a
 $mw route add router provider 10.5.0.0/16 via 169.254.2.2 port p-b
@@ -101,6 +42,7 @@ set +e
 
 # --- help ------------------------------------------------------------------
 out=$($mw help)
+# shellcheck disable=SC2317  # called in eval
 has() { grep -q -- "$1" <<<"$out"; }
 check "mwctl help lists the new commands" eval \
 	'has "neigh add PORT" && has "drops \[show\]" &&
@@ -108,7 +50,7 @@ check "mwctl help lists the new commands" eval \
 	 has "proxy-arp on|off"'
 
 # --- neigh add / show, static ----------------------------------------------
-check "neigh add a static entry" $mw neigh add a-vm 10.1.0.2 lladdr "$va_mac"
+check "neigh add a static entry" "$mw" neigh add a-vm 10.1.0.2 lladdr "$va_mac"
 out=$($mw neigh show a-vm)
 echo "$out" | diag
 check_eq "neigh show PORT prints it as static" "$out" \
@@ -125,6 +67,7 @@ check_eq "neigh show: VM b learnt as reachable, with its MAC" "$out" \
 	"10.2.0.2 lladdr $vb_mac reachable"
 out=$($mw neigh show)
 echo "$out" | diag
+# shellcheck disable=SC2317  # called in eval
 line() { grep -qx -- "$1" <<<"$out"; }
 check "neigh show without PORT: grouped by router, naming the port" eval \
 	'line "router tenantB:" &&
@@ -165,7 +108,7 @@ check "port stats text: the port line of port show first" \
 bh0=$(drop a-vm blackhole)
 va ping -c 3 -W 1 10.9.0.1 | tail -n 2 | diag
 check_eq "blackhole: a-vm counted the 3 pings" "$(($(drop a-vm blackhole) - bh0))" 3
-out=$(squeeze $mw drops router tenantA a-vm)
+out=$(squeeze "$mw" drops router tenantA a-vm)
 echo "$out" | diag
 check "drops router R PORT: 'a-vm blackhole 3'" grep -qx "a-vm blackhole 3" <<<"$out"
 
@@ -214,10 +157,10 @@ check_eq "neigh_failed + neigh_queue_full on a-vm: the 8 pings" \
 
 # --- neigh add / del -------------------------------------------------------------
 check "neigh add a second static entry" \
-	$mw neigh add a-vm router tenantA 10.1.0.99 lladdr 02:00:00:00:00:99
+	"$mw" neigh add a-vm router tenantA 10.1.0.99 lladdr 02:00:00:00:00:99
 check "neigh show lists it" \
-	outputs "^10.1.0.99 lladdr 02:00:00:00:00:99 static$" $mw neigh show a-vm
-check "neigh del" $mw neigh del a-vm 10.1.0.99
+	outputs "^10.1.0.99 lladdr 02:00:00:00:00:99 static$" "$mw" neigh show a-vm
+check "neigh del" "$mw" neigh del a-vm 10.1.0.99
 check "neigh show no longer lists it" \
 	eval '! $mw neigh show a-vm | grep -q 10.1.0.99'
 out=$($mw neigh del a-vm 10.1.0.99 2>&1)
@@ -237,7 +180,7 @@ echo "$out" | diag
 check_eq "route get: the provider's route to 10.2/16, as route show prints it" \
 	"$out" "$($mw route show router provider | grep "id $id")"
 check "route get: a blackhole route" \
-	outputs "^10.9.0.0/16 blackhole " $mw route get router tenantA 10.9.1.1
+	outputs "^10.9.0.0/16 blackhole " "$mw" route get router tenantA 10.9.1.1
 out=$($mw route get router provider 10.7.0.1 2>&1)
 rc=$?
 echo "$out" | diag
@@ -245,7 +188,7 @@ check "route get without a route fails with an error" \
 	test $rc = 1 -a "${out#Error: }" != "$out"
 check "route get from: the source route" \
 	outputs "^10.6.0.0/16 from 10.1.0.0/24 reject " \
-	$mw route get router tenantA 10.6.0.1 from 10.1.0.2
+	"$mw" route get router tenantA 10.6.0.1 from 10.1.0.2
 check "route get without from: not the source route" \
 	eval '! $mw route get router tenantA 10.6.0.1 2>&1 | grep -q "from 10.1.0.0/24"'
 
@@ -253,7 +196,7 @@ ecmp() { # the egress port of each of 32 UDP flows to 10.5.0.1
 	local s
 	for s in $(seq 1000 1031); do
 		$mw -j route get router provider 10.5.0.1 from 10.1.0.2 \
-			proto udp sport $s dport 53 | jq -r '.[0].port'
+			proto udp sport "$s" dport 53 | jq -r '.[0].port'
 	done
 }
 flows=$(ecmp)
@@ -276,9 +219,9 @@ check_eq "route get: an unknown proto name is refused" "$out" \
 
 # --- proxy-arp ------------------------------------------------------------------
 check "port add ... proxy-arp on" \
-	$mw port add router tenantB name spare exterior address 10.2.9.1/24 proxy-arp on
+	"$mw" port add router tenantB name spare exterior address 10.2.9.1/24 proxy-arp on
 check "port show prints proxy-arp" \
-	outputs " proxy-arp up " $mw port show spare
+	outputs " proxy-arp up " "$mw" port show spare
 check_eq "port show -j: proxy_arp true" \
 	"$($mw -j port show spare | jq -r '.[0].proxy_arp')" true
 $mw port del spare
@@ -312,5 +255,4 @@ check "monitor: the port set event with proxy-arp on" \
 check "monitor: then the one with it off" \
 	test "$(grep "^port set a-vm " /tmp/monitor.out | tail -n 1 | grep -c proxy-arp)" = 0
 
-echo "1..$n"
-exit $fail
+tap_end
