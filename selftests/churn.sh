@@ -9,26 +9,14 @@
 #   netns a 10.1.0.2/24 --veth-- tapa [ router r ] tapb --veth-- 10.2.0.2/24 netns b
 set -u
 cd "$(dirname "$0")/.." || exit 1
-mw=build/bin/mwctl
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); fail=1; echo "not ok $n - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
+# shellcheck source=selftests/lib.sh
+. selftests/lib.sh
 
-echo "TAP version 13"
+tap_start
 set -e
 modprobe veth
-for v in a b; do
-	ip netns add "$v"
-	ip link add "tap$v" type veth peer name eth0 netns "$v"
-	ip link set "tap$v" up
-	ip -n "$v" link set eth0 up
-done
-ip -n a addr add 10.1.0.2/24 dev eth0
-ip -n b addr add 10.2.0.2/24 dev eth0
-ip -n a route add default via 10.1.0.1
-ip -n b route add default via 10.2.0.1
+vm_ns a tapa 10.1.0.2/24 10.1.0.1
+vm_ns b tapb 10.2.0.2/24 10.2.0.1
 $mw host add name h address 192.0.2.1 local
 $mw router add name r
 $mw port add router r name pa exterior address 10.1.0.1/24 host h dev tapa
@@ -47,7 +35,7 @@ pid=$!
 build/selftests/route_churn "$router" "$port" 5000
 churn=$?
 wait $pid
-grep 'packet loss' /tmp/ping1 | sed 's/^/# /'
+grep 'packet loss' /tmp/ping1 | diag
 check "10k route adds/deletes in batches succeed" test $churn = 0
 check "no loss on the untouched prefix during the churn" grep -q ' 0% packet loss' /tmp/ping1
 check "the routing table is back to its two routes" \
@@ -83,5 +71,4 @@ check "the devices are given back (a bridge can take one)" \
 	ip link set tapa master br0
 check "the module loads again" insmod "build/kmod/$(uname -r)/midway.ko"
 
-echo "1..$n"
-exit $fail
+tap_end

@@ -15,14 +15,10 @@
 # upstream namespace records which uplink each flow arrived on.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-mw=build/bin/mwctl
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); fail=1; echo "not ok $n - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
+# shellcheck source=selftests/lib.sh
+. selftests/lib.sh
 
-echo "TAP version 13"
+tap_start
 # A fixed hash seed makes the flows' placement repeatable run to run (with a
 # random seed, 300 flows over 3 members is a binomial draw: about one run in
 # seven would land a member more than 15% off even).
@@ -30,13 +26,8 @@ rmmod midway
 insmod "build/kmod/$(uname -r)/midway.ko" ecmp_seed=1
 set -e
 modprobe veth
-ip netns add vm
+vm_ns vm tapv 10.1.0.2/24 10.1.0.1
 ip netns add upstream
-ip link add tapv type veth peer name eth0 netns vm
-ip link set tapv up
-ip -n vm addr add 10.1.0.2/24 dev eth0
-ip -n vm link set eth0 up
-ip -n vm route add default via 10.1.0.1
 ip -n upstream link set lo up
 ip -n upstream addr add 203.0.113.1/32 dev lo
 for s in all default; do
@@ -88,10 +79,11 @@ except socket.timeout:
 print("# receiver:", sys.argv[1], len(seen), "flows", file=sys.stderr)
 json.dump({k: sorted(v) for k, v in seen.items()}, open(sys.argv[1], "w"))
 PY
-	for _ in $(seq 50); do	# until the receiver is bound
-		ip netns exec upstream ss -Hunl 'sport = :9' | grep -q . && return
-		sleep 0.2
-	done
+	wait_for 10 bound	# until the receiver is bound
+}
+# shellcheck disable=SC2317  # called by wait_for
+bound() {	# is the receiver bound
+	ip netns exec upstream ss -Hunl 'sport = :9' | grep -q .
 }
 send() {
 	ip netns exec vm /usr/bin/python3 - <<'PY'
@@ -106,7 +98,7 @@ PY
 	wait
 }
 show_drops() {	# on a failure, what the datapath dropped
-	[ "$1" = 300 ] || $mw drops | sed 's/^/# /'
+	[ "$1" = 300 ] || $mw drops | diag
 }
 analyse() {	# analyse FILE: prints "flows split up1 up2 up3"
 	/usr/bin/python3 - "$1" <<'PY'
@@ -117,6 +109,7 @@ c = {u: sum(1 for v in m.values() if v == [u]) for u in ("up1", "up2", "up3")}
 print(len(m), split, c["up1"], c["up2"], c["up3"])
 PY
 }
+# shellcheck disable=SC2317  # called by check
 even() {	# even N A B...: each count within 15% of N / (number of counts)
 	local total=$1; shift
 	local want=$((total / $#)) c
@@ -161,5 +154,4 @@ show_drops "$flows"
 echo "# up2 back: $flows flows, uplinks $e1 $e2 $e3"
 check "spread is even again when it comes back ($e1 $e2 $e3)" even 300 "$e1" "$e2" "$e3"
 
-echo "1..$n"
-exit $fail
+tap_end
