@@ -53,6 +53,7 @@ echo "TAP version 13"
 echo "1..$((CYCLES + 3))"
 klog_start=$(dmesg | wc -l)
 
+# shellcheck disable=SC2317  # called by the trap
 cleanup() {
 	ip netns del mwtest 2>/dev/null
 	ip link del mwd0 2>/dev/null
