@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mwctl's datapath commands against real traffic: port stats, drops, neigh,
-# route get, proxy-arp, and port events in monitor. Runs in the test VM as
-# root with midway.ko loaded:
+# route get, proxy-arp, port bind/unbind, and port events in monitor. Runs
+# in the test VM as root with midway.ko loaded:
 #
 #   tools/vm/run -- selftests/mwctl_datapath.sh
 #
@@ -254,5 +254,41 @@ check "monitor: the port set event with proxy-arp on" \
 	grep -q "^port set a-vm .* proxy-arp up oper up$" /tmp/monitor.out
 check "monitor: then the one with it off" \
 	test "$(grep "^port set a-vm " /tmp/monitor.out | tail -n 1 | grep -c proxy-arp)" = 0
+
+
+# --- port bind / unbind -------------------------------------------------------------
+# VM c (netns vc, 10.2.200.2) behind port c-vm of tenantB, bound and unbound
+# by name while VM a pings it.
+promisc() { ip -d -j link show "$1" | jq -r '.[0].promiscuity'; }
+vm_ns --no-ipv6 vc tapc 10.2.200.2/24 10.2.200.1
+$mw port add router tenantB name c-vm exterior address 10.2.200.1/24 host h1
+$mw route add router tenantB 10.2.200.0/24 port c-vm
+check "unbound port: VM a cannot reach VM c" \
+	eval '! va ping -c 1 -W 1 10.2.200.2 >/dev/null 2>&1'
+check "port bind PORT dev IFNAME" "$mw" port bind c-vm dev tapc
+check "port show prints the device" outputs " dev tapc " "$mw" port show c-vm
+check_eq "port show -j: dev and ifindex" \
+	"$($mw -j port show c-vm | jq -r '.[0] | "\(.dev) \(.ifindex)"')" \
+	"tapc $(cat /sys/class/net/tapc/ifindex)"
+check_eq "bound: the device is promiscuous" "$(promisc tapc)" 1
+check "bound: VM a pings VM c" quiet va ping -c 2 -W 2 10.2.200.2
+check_eq "bind to a missing device" "$($mw port bind c-vm dev nosuch 2>&1)" \
+	"Error: no such device"
+check_eq "bind to a device bound to another port" \
+	"$($mw port bind c-vm dev tapa 2>&1)" "Error: device is bound to another port"
+check_eq "bind to lo" "$($mw port bind c-vm dev lo 2>&1)" \
+	"Error: device is not an Ethernet device"
+check "a refused bind keeps the binding" outputs " dev tapc " "$mw" port show c-vm
+check_eq "bind needs a device" "$($mw port bind c-vm 2>&1)" \
+	'Error: port bind needs "dev IFNAME" or "ifindex N"'
+check "port unbind PORT" "$mw" port unbind c-vm
+check "unbound: port show names no device" \
+	eval '! $mw port show c-vm | grep -q " dev "'
+check_eq "unbound: the device is not promiscuous" "$(promisc tapc)" 0
+check "unbound: VM a cannot reach VM c" \
+	eval '! va ping -c 1 -W 1 10.2.200.2 >/dev/null 2>&1'
+check "port bind PORT ifindex N" \
+	"$mw" port bind c-vm ifindex "$(cat /sys/class/net/tapc/ifindex)"
+check "bound again: VM a pings VM c" quiet va ping -c 2 -W 2 10.2.200.2
 
 tap_end
