@@ -19,6 +19,7 @@
 
 #include "kcompat.h"
 #include "fib.h"
+#include "fib_gen.h"		/* tools/bench/: rnd(), mask(), gen_prefixes() */
 
 /* Leaves: distinct, aligned objects; leaf i is &leaves[i]. */
 #define MAX_LEAVES	65536
@@ -39,28 +40,6 @@ static const char *leaf_name(const void *p)
 	snprintf(b, sizeof(buf[0]), "leaf %ld",
 		 (long)((const struct leaf *)p - leaves));
 	return b;
-}
-
-/* Random numbers (splitmix64), reproducible from the seed. */
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-	return ((rnd() >> 32) * n) >> 32;
-}
-
-static uint32_t mask(unsigned int len)
-{
-	return len ? ~0U << (32 - len) : 0;
 }
 
 static const char *pfx(uint32_t a, unsigned int len)
@@ -632,7 +611,7 @@ static void test_enomem(void)
  */
 struct probe {
 	__be32 addr;
-	void *want;
+	void *want, *alt;	/* either is right */
 };
 
 struct reader {
@@ -651,14 +630,36 @@ static void *reader_run(void *arg)
 	while (!r->stop) {
 		rcu_read_lock();
 		for (i = 0; i < r->n_probes; i++) {
-			if (mw_fib_lookup(r->fib, r->probes[i].addr) !=
-			    r->probes[i].want)
+			void *got = mw_fib_lookup(r->fib, r->probes[i].addr);
+
+			if (got != r->probes[i].want && got != r->probes[i].alt)
 				r->wrong++;
 		}
 		rcu_read_unlock();
 		r->lookups += r->n_probes;
 	}
 	return NULL;
+}
+
+/* Frees wait until the reader has stopped: its grace period. */
+static int reader_start(struct reader *rd, pthread_t *t)
+{
+	kcompat_rcu_defer(1);
+	if (pthread_create(t, NULL, reader_run, rd)) {
+		check(0, "pthread_create failed");
+		return -1;
+	}
+	return 0;
+}
+
+static void reader_stop(struct reader *rd, pthread_t t)
+{
+	rd->stop = 1;
+	pthread_join(t, NULL);
+	kcompat_rcu_defer(0);
+	diag("%lu concurrent lookups, %lu wrong", rd->lookups, rd->wrong);
+	check(rd->wrong == 0, "%lu lookups saw a wrong leaf", rd->wrong);
+	check(rd->lookups > 0, "the reader did not run");
 }
 
 static void test_concurrent(void)
@@ -693,15 +694,13 @@ static void test_concurrent(void)
 				best = stable.r[j].len;
 		probes[n].addr = be(p);
 		probes[n].want = ref_lookup(&stable, p);
+		probes[n].alt = probes[n].want;
 		probe_len[n++] = best;
 	}
 	rd.n_probes = n;
 
-	kcompat_rcu_defer(1);
-	if (pthread_create(&t, NULL, reader_run, &rd)) {
-		check(0, "pthread_create failed");
+	if (reader_start(&rd, &t))
 		return;
-	}
 	for (op = 0; op < 20000; op++) {
 		if (rnd_below(2) || ref.n <= stable.n) {
 			rnd_prefix(&a, &len);
@@ -724,12 +723,7 @@ static void test_concurrent(void)
 					L(1000 + rnd_below(60000)));
 		}
 	}
-	rd.stop = 1;
-	pthread_join(t, NULL);
-	kcompat_rcu_defer(0);
-	diag("%lu concurrent lookups, %lu wrong", rd.lookups, rd.wrong);
-	check(rd.wrong == 0, "%lu lookups saw a wrong leaf", rd.wrong);
-	check(rd.lookups > 0, "the reader did not run");
+	reader_stop(&rd, t);
 	check_all(fib, &ref, 10000);
 	mw_fib_destroy(fib);
 	free(stable.r);
@@ -772,6 +766,110 @@ static void test_small(void)
 	free(ref.r);
 }
 
+/*
+ * Changes of shape under concurrent readers: a /8 that gets a chunk and
+ * gives it back, /18 that go from one prefix (a shared whole node) to a
+ * node and back, and replaces of prefixes whose whole node and dir entries
+ * are written in place. Probes outside the changing parts must always get
+ * their prefix's leaf (one of its two, for the replaced ones).
+ */
+static void test_concurrent_shapes(void)
+{
+	/* Changes stay in these; probes stay out of them. */
+	static const struct { uint32_t a; uint8_t len; } zone[] = {
+		{ 0x0b800000, 9 },	/* 11.128/9: 11/8 chunked or not */
+		{ 0x0a402000, 19 },	/* 10.64.32/19, in 10.64/18 */
+		{ 0x0c008000, 17 },	/* 12.0.128/17, in 12.0/16 */
+		{ 0x0a810000, 16 },	/* 10.129/16: its /18 in 10/8 */
+	}, near[] = {
+		{ 0x0b000000, 9 },	/* 11.0/9 */
+		{ 0x0a400000, 19 },	/* 10.64.0/19 */
+		{ 0x0c000000, 17 },	/* 12.0.0/17 */
+		{ 0x0a000000, 8 },	/* 10/8 */
+	};
+	struct mw_fib *fib = new_fib();
+	struct ref ref = { 0 };
+	static struct probe probes[4000];
+	struct reader rd = { .fib = fib, .probes = probes };
+	unsigned int n = 0, op, len, z;
+	pthread_t t;
+	uint32_t a;
+
+	add(fib, &ref, 0, 0, L(1));			/* replaced: 1, 6 */
+	add(fib, &ref, 0x0a000000, 8, L(2));
+	add(fib, &ref, 0x0a400000, 18, L(3));
+	add(fib, &ref, 0x0c000000, 16, L(4));		/* replaced: 4, 5 */
+	while (n < ARRAY_SIZE(probes)) {
+		a = rnd();
+		z = rnd_below(ARRAY_SIZE(near) + 1);
+		if (z < ARRAY_SIZE(near))	/* else anywhere */
+			a = near[z].a | (a & ~mask(near[z].len));
+		for (z = 0; z < ARRAY_SIZE(zone); z++)
+			if ((a & mask(zone[z].len)) == zone[z].a)
+				break;
+		if (z < ARRAY_SIZE(zone))
+			continue;
+		probes[n].addr = be(a);
+		probes[n].want = ref_lookup(&ref, a);
+		probes[n].alt = probes[n].want == L(1) ? L(6) :
+				probes[n].want == L(4) ? L(5) : probes[n].want;
+		n++;
+	}
+	rd.n_probes = n;
+
+	if (reader_start(&rd, &t))
+		return;
+	for (op = 0; op < 20000 && !failures_in_test; op++) {
+		z = rnd_below(ARRAY_SIZE(zone));
+		len = zone[z].len + rnd_below(33 - zone[z].len);
+		a = (zone[z].a | (rnd() & ~mask(zone[z].len))) & mask(len);
+		if (ref_find(&ref, a, len) >= 0)
+			del(fib, &ref, a, len);
+		else
+			add(fib, &ref, a, len, L(100 + op % 1000));
+		/* Often back to empty, so that the shapes go back too. */
+		if (!rnd_below(8))
+			while (ref.n > 4)
+				del(fib, &ref, ref.r[ref.n - 1].addr,
+				    ref.r[ref.n - 1].len);
+		if (!rnd_below(4))
+			replace(fib, &ref, 0, 0, op & 1 ? L(6) : L(1));
+		if (!rnd_below(4))
+			replace(fib, &ref, 0x0c000000, 16, op & 1 ? L(5) : L(4));
+		if (!(op % 1000))
+			check_all(fib, &ref, 1000);
+	}
+	reader_stop(&rd, t);
+	check_all(fib, &ref, 10000);
+	mw_fib_destroy(fib);
+	free(ref.r);
+}
+
+/* The shape of the IPv4 BGP table (the benchmark's), against the scan. */
+static void test_bgp_shape(void)
+{
+	struct mw_fib *fib = new_fib();
+	long allocs = kcompat_allocs;
+	struct ref ref = { 0 };
+	struct prefix *p = gen_prefixes(4000);
+	size_t i;
+
+	for (i = 0; i < 4000; i++)
+		add(fib, &ref, p[i].addr, p[i].len, L(1 + i));
+	check_all(fib, &ref, 20000);
+	for (i = 0; i < 4000; i += 2)
+		del(fib, &ref, p[i].addr, p[i].len);
+	check_all(fib, &ref, 20000);
+	for (i = 1; i < 4000; i += 2)
+		del(fib, &ref, p[i].addr, p[i].len);
+	check_all(fib, &ref, 1000);
+	check(kcompat_allocs - allocs <= 4,
+	      "%ld allocations left in an empty table", kcompat_allocs - allocs);
+	mw_fib_destroy(fib);
+	free(ref.r);
+	free(p);
+}
+
 static const struct {
 	void (*fn)(void);
 	const char *name;
@@ -788,6 +886,8 @@ static const struct {
 	{ test_enomem, "out of memory at every allocation" },
 	{ test_concurrent, "lookups concurrent with changes" },
 	{ test_small, "small tables stay small" },
+	{ test_concurrent_shapes, "lookups concurrent with changes of shape" },
+	{ test_bgp_shape, "a table of the shape of the BGP table" },
 };
 
 int main(int argc, char **argv)

@@ -18,6 +18,7 @@ FIB_TEST	:= $(BUILD)/selftests/fib_test
 FIB_BENCH	:= $(BUILD)/bench/fib_bench
 FIB_OBJ		:= $(BUILD)/fib
 FIB_CFLAGS	= $(CFLAGS) -I$(ROOT)/userspace/kcompat -I$(ROOT)/kmod \
+		  -I$(ROOT)/tools/bench \
 		  $(if $(filter x86_64,$(shell uname -m)),-mpopcnt)
 DPDK_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libdpdk 2>/dev/null)
 DPDK_LIBS	= $(shell $(PKG_CONFIG) --libs libdpdk 2>/dev/null || \
@@ -39,6 +40,11 @@ $(FIB_OBJ)/fib.o: $(ROOT)/kmod/fib.c
 	@mkdir -p $(@D)
 	$(CC) $(FIB_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The prefix generator shared by the test and the benchmark.
+$(FIB_OBJ)/fib_gen.o: $(ROOT)/tools/bench/fib_gen.c
+	@mkdir -p $(@D)
+	$(CC) $(FIB_CFLAGS) -MMD -MP -c -o $@ $<
+
 $(FIB_OBJ)/fib_test.o: $(ROOT)/selftests/fib_test.c
 	@mkdir -p $(@D)
 	$(CC) $(FIB_CFLAGS) -MMD -MP -c -o $@ $<
@@ -47,11 +53,11 @@ $(FIB_OBJ)/fib_bench.o: $(ROOT)/tools/bench/fib_bench.c
 	@mkdir -p $(@D)
 	$(CC) $(FIB_CFLAGS) $(DPDK_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(FIB_TEST): $(FIB_OBJ)/fib_test.o $(FIB_OBJ)/fib.o
+$(FIB_TEST): $(FIB_OBJ)/fib_test.o $(FIB_OBJ)/fib.o $(FIB_OBJ)/fib_gen.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
 
-$(FIB_BENCH): $(FIB_OBJ)/fib_bench.o $(FIB_OBJ)/fib.o
+$(FIB_BENCH): $(FIB_OBJ)/fib_bench.o $(FIB_OBJ)/fib.o $(FIB_OBJ)/fib_gen.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DPDK_LIBS)
 

@@ -14,7 +14,7 @@
  *		(e.g. a real BGP table); other lines are ignored
  *	-L	skip rte_lpm (its inserts take minutes at 1M prefixes)
  *
- * The prefixes: see gen_prefixes() and Documentation/fib.md.
+ * The prefixes: see gen_prefixes() (fib_gen.c) and Documentation/fib.md.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,59 +33,12 @@
 
 #include "kcompat.h"
 #include "fib.h"
-
-/*
- * Prefix-length histogram of the generated table: approximately the IPv4
- * BGP table of 2024 (about 950k prefixes; from the public weekly routing
- * table reports and bgp.potaroo.net, rounded), plus a small tail of /25-/32
- * that a default-free BGP table filters out but an overlay router has (host
- * routes of floating addresses, small subnets). Relative weights.
- */
-static const unsigned int len_weight[33] = {
-	[8] = 16, [9] = 13, [10] = 37, [11] = 101, [12] = 300, [13] = 580,
-	[14] = 1200, [15] = 2100, [16] = 13500, [17] = 8500, [18] = 13500,
-	[19] = 25000, [20] = 43000, [21] = 48000, [22] = 115000,
-	[23] = 94000, [24] = 560000,
-	[25] = 1500, [26] = 1000, [27] = 700, [28] = 600, [29] = 500,
-	[30] = 400, [31] = 100, [32] = 1200,
-};
-
-/* Share of the prefixes of each length placed inside a shorter one. */
-static double more_specific_share(unsigned int len)
-{
-	return len >= 17 ? 0.5 : len >= 9 ? 0.3 : 0;
-}
-
-struct prefix {
-	uint32_t addr;		/* host order */
-	uint8_t len;
-};
+#include "fib_gen.h"
 
 /* A leaf per prefix, as the module has (the prefix's ECMP group). */
 struct leaf {
 	uint32_t index;
 };
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-	return ((rnd() >> 32) * n) >> 32;
-}
-
-static uint32_t mask(unsigned int len)
-{
-	return len ? ~0U << (32 - len) : 0;
-}
 
 static double now(void)
 {
@@ -106,107 +59,20 @@ static void *xmalloc(size_t size)
 	return p;
 }
 
-/* A set of prefixes, to refuse duplicates: open addressing on addr/len. */
-struct pset {
-	uint64_t *key;		/* addr << 8 | len + 1; 0: free */
-	size_t size;
-};
-
-static int pset_add(struct pset *s, uint32_t addr, unsigned int len)
-{
-	uint64_t k = (uint64_t)addr << 8 | (len + 1);
-	size_t i = ((k * 0x9e3779b97f4a7c15ULL) >> 32) % s->size;
-
-	for (; s->key[i]; i = (i + 1) % s->size)
-		if (s->key[i] == k)
-			return 0;
-	s->key[i] = k;
-	return 1;
-}
-
-/* Unicast space that is routed on the Internet: not 0/8, 10/8, 127/8, 224/3. */
-static int routable(uint32_t a)
-{
-	unsigned int o = a >> 24;
-
-	return o != 0 && o != 10 && o != 127 && o < 224;
-}
-
-/*
- * Generate @n prefixes, shortest first. Each length gets its share of
- * len_weight. A prefix is either placed at random in routable space, or,
- * for more_specific_share() of them, inside a random shorter prefix of the
- * table up to 8 bits shorter (the deaggregation and traffic-engineering
- * more-specifics that make up about half of the real table). The result is
- * then shuffled, so that inserts come in no particular order.
- */
-static struct prefix *gen_prefixes(size_t n)
-{
-	struct prefix *p = xmalloc(n * sizeof(*p));
-	size_t start[33] = { 0 }, count[33], total = 0, i, k = 0;
-	struct pset set = { .size = n * 2 + 1 };
-	unsigned int len, w = 0;
-
-	set.key = xmalloc(set.size * sizeof(*set.key));
-	for (len = 0; len <= 32; len++)
-		w += len_weight[len];
-	for (len = 0; len <= 32; len++) {
-		count[len] = (double)n * len_weight[len] / w + 0.5;
-		total += count[len];
-	}
-	count[24] += n - total;		/* rounding */
-
-	for (len = 0; len <= 32; len++) {
-		start[len] = k;
-		for (i = 0; i < count[len]; i++) {
-			size_t lo = start[len > 8 ? len - 8 : 0], hi = start[len];
-			uint32_t a;
-
-			for (;;) {
-				if (hi > lo && rnd_below(1000) <
-				    more_specific_share(len) * 1000) {
-					const struct prefix *up =
-						&p[lo + rnd_below(hi - lo)];
-
-					a = up->addr | (rnd() & ~mask(up->len));
-				} else {
-					do
-						a = rnd();
-					while (!routable(a));
-				}
-				a &= mask(len);
-				if (pset_add(&set, a, len))
-					break;
-			}
-			p[k].addr = a;
-			p[k++].len = len;
-		}
-	}
-	free(set.key);
-	for (i = n - 1; i > 0; i--) {
-		size_t j = rnd_below(i + 1);
-		struct prefix t = p[i];
-
-		p[i] = p[j];
-		p[j] = t;
-	}
-	return p;
-}
-
 static struct prefix *read_prefixes(const char *file, size_t *n)
 {
 	FILE *f = fopen(file, "r");
 	size_t cap = 1 << 20, k = 0;
 	struct prefix *p = xmalloc(cap * sizeof(*p));
-	struct pset set = { .size = 4 << 20 };
 	unsigned int a, b, c, d, len;
+	struct pset set;
 	char line[256];
 
 	if (!f) {
 		fprintf(stderr, "fib_bench: %s: %s\n", file, strerror(errno));
 		exit(1);
 	}
-	set.key = xmalloc(set.size * sizeof(*set.key));
+	pset_init(&set, 2 << 20);
 	while (fgets(line, sizeof(line), f)) {
 		uint32_t addr;
 
@@ -215,7 +81,7 @@ static struct prefix *read_prefixes(const char *file, size_t *n)
 			continue;
 		addr = (a << 24 | b << 16 | c << 8 | d) & mask(len);
 		/* rte_lpm has no /0 (depth 0): leave it out of both. */
-		if (!len || k == set.size / 2 || !pset_add(&set, addr, len))
+		if (!len || k == 2 << 20 || !pset_add(&set, addr, len))
 			continue;
 		if (k == cap) {
 			cap *= 2;
@@ -227,7 +93,7 @@ static struct prefix *read_prefixes(const char *file, size_t *n)
 		p[k++].len = len;
 	}
 	fclose(f);
-	free(set.key);
+	pset_free(&set);
 	*n = k;
 	return p;
 }
@@ -468,10 +334,10 @@ int main(int argc, char **argv)
 	{
 		size_t n_upd = 100000, k = 0;
 		struct prefix *u = xmalloc(n_upd * sizeof(*u));
-		struct pset set = { .size = n_upd * 2 + 1 };
 		static struct leaf extra;
+		struct pset set;
 
-		set.key = xmalloc(set.size * sizeof(*set.key));
+		pset_init(&set, n_upd);
 		while (k < n_upd) {
 			uint32_t a = rnd() & mask(24);
 
@@ -481,7 +347,7 @@ int main(int argc, char **argv)
 				u[k++].len = 24;
 			}
 		}
-		free(set.key);
+		pset_free(&set);
 		t = now();
 		for (i = 0; i < n_upd; i++) {
 			int err = mw_fib_insert(fib, htonl(u[i].addr), 24,
@@ -509,15 +375,15 @@ int main(int argc, char **argv)
 			"--no-telemetry", "-l", "0", "--log-level=lib.eal:error",
 			"-m", mem_mb, NULL,
 		};
-		struct pset s24 = { .size = n * 2 + 1 };
+		struct pset s24;
 
 		/* A tbl8 group per /24 that holds longer prefixes. */
-		s24.key = xmalloc(s24.size * sizeof(*s24.key));
+		pset_init(&s24, n);
 		for (i = 0; i < n; i++)
 			if (pfx[i].len > 24)
 				need_tbl8 += pset_add(&s24, pfx[i].addr & mask(24),
 						      24);
-		free(s24.key);
+		pset_free(&s24);
 		cfg.number_tbl8s = need_tbl8 + need_tbl8 / 8 + 256;
 		snprintf(mem_mb, sizeof(mem_mb), "%zu",
 			 (size_t)(128 + (cfg.number_tbl8s * 1024 + n * 8) / 1000000));

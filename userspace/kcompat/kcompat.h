@@ -57,7 +57,8 @@
 #endif
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static inline unsigned int hweight64(u64 w)
+/* unsigned long, as the kernel's on x86-64 (__arch_hweight64()) */
+static inline unsigned long hweight64(u64 w)
 {
 	return __builtin_popcountll(w);
 }
