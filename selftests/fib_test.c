@@ -452,7 +452,14 @@ static void test_same_leaf(void)
 	add(fib, &ref, 0x0c000000, 16, L(3));
 	add(fib, &ref, 0x0c010000, 16, L(3));
 	add(fib, &ref, 0x0c000000, 15, L(4));
+	/* The same leaf as the prefix they are in, at level 1 and level 0. */
+	add(fib, &ref, 0x0a010000, 24, L(1));
+	add(fib, &ref, 0x0a010080, 25, L(1));
+	add(fib, &ref, 0x0d000000, 18, L(3));
+	add(fib, &ref, 0x0d001000, 20, L(3));
 	check_all(fib, &ref, 100);
+	replace(fib, &ref, 0x0a010080, 25, L(5));
+	replace(fib, &ref, 0x0d001000, 20, L(6));
 	replace(fib, &ref, 0x0a000080, 25, L(5));
 	replace(fib, &ref, 0x0b001000, 20, L(6));
 	replace(fib, &ref, 0x0c010000, 16, L(7));
@@ -588,10 +595,33 @@ static void test_enomem(void)
 			/* A remove with no memory at all. */
 			size_t j = rnd_below(ref.n);
 
+			a = ref.r[j].addr;
+			len = ref.r[j].len;
 			kcompat_fail_after(0);
-			del(fib, &ref, ref.r[j].addr, ref.r[j].len);
+			del(fib, &ref, a, len);
 			kcompat_fail_after(-1);
+			check_around(fib, &ref, a, len);
 		}
+	}
+	/*
+	 * Prefixes of /18 and shorter with longer ones inside, removed with no
+	 * memory: their nodes are written in place, and the /18 that pointed
+	 * to their whole node point to the covering prefix's, or to none.
+	 */
+	for (i = 0; i < 3; i++) {
+		static const uint8_t short_len[] = { 16, 12, 8 };
+
+		a = 0x0d000000 & mask(short_len[i]);
+		add(fib, &ref, a, short_len[i], L(4000 + i));
+		add(fib, &ref, a | (0x00004100 + (i << 8)), 24, L(4010 + i));
+	}
+	check_all(fib, &ref, 1000);
+	for (i = 0; i < 3; i++) {
+		kcompat_fail_after(0);
+		del(fib, &ref, 0x0d000000, 16 - 4 * i);
+		kcompat_fail_after(-1);
+		check_around(fib, &ref, 0x0d000000, 16 - 4 * i);
+		check_all(fib, &ref, 1000);
 	}
 	check_all(fib, &ref, 20000);
 	/* The uncompacted nodes heal as changes go on. */
