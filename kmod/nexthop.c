@@ -58,11 +58,9 @@ static void mw_nhgroup_fill(struct mw_nhgroup *g, const struct mw_nhgroup *old)
 	unsigned int n = g->n_members, b, m;
 	int owner[MW_ECMP_BUCKETS];
 
-	/* One member (the common case, and every route install): no choice. */
-	if (n == 1) {
-		memset(g->buckets, 0, sizeof(g->buckets));
+	/* One member (the common case, and every route install): no buckets. */
+	if (n == 1)
 		return;
-	}
 	bitmap_zero(taken, MW_ECMP_BUCKETS);
 	for (m = 0; m < n; m++)
 		quota[m] = MW_ECMP_BUCKETS / n + (m < MW_ECMP_BUCKETS % n);
@@ -70,7 +68,7 @@ static void mw_nhgroup_fill(struct mw_nhgroup *g, const struct mw_nhgroup *old)
 		if (mw_member_index(old, g->members[m]) < 0)
 			old = NULL;	/* a member joined */
 	for (b = 0; b < MW_ECMP_BUCKETS; b++)
-		owner[b] = old ? mw_member_index(g, old->members[old->buckets[b]]) : -1;
+		owner[b] = old ? mw_member_index(g, mw_group_member(old, b)) : -1;
 
 	for (b = 0; b < MW_ECMP_BUCKETS; b++) {
 		if (owner[b] == b % n) {
@@ -115,6 +113,76 @@ static const struct mw_nhgroup *mw_nhset_find(const struct mw_nhset *set,
 	return NULL;
 }
 
+/* A group while the set is built: every member it may have. */
+struct mw_nhgroup_draft {
+	__be32 src;
+	u8 src_len;
+	u16 n_members;
+	u32 weight;
+	struct mw_route *members[MW_ECMP_MAX];
+};
+
+/* Gather @pfx's active routes into @d (room for @max), one per source. */
+static u32 mw_nhset_draft(struct mw_prefix *pfx, struct mw_nhgroup_draft *d,
+			  u32 max)
+{
+	struct mw_nhgroup_draft tmp;
+	struct mw_route *rt;
+	u32 n = 0, i, j;
+
+	list_for_each_entry(rt, &pfx->routes, prefix_node) {
+		if (!READ_ONCE(rt->active))
+			continue;
+		for (i = 0; i < n; i++)
+			if (d[i].src == rt->key.src &&
+			    d[i].src_len == rt->key.src_len)
+				break;
+		if (i == n) {
+			if (n == max)
+				continue;	/* more source prefixes than we keep */
+			d[n].src = rt->key.src;
+			d[n].src_len = rt->key.src_len;
+			d[n].weight = rt->weight;
+			d[n++].n_members = 0;
+		}
+		if (rt->weight < d[i].weight) {
+			d[i].weight = rt->weight;
+			d[i].n_members = 0;
+		}
+		if (rt->weight == d[i].weight && d[i].n_members < MW_ECMP_MAX)
+			d[i].members[d[i].n_members++] = rt;
+	}
+
+	/* Longest source prefix first (insertion sort: there are few). */
+	for (i = 1; i < n; i++) {
+		tmp = d[i];
+		for (j = i; j > 0 && d[j - 1].src_len < tmp.src_len; j--)
+			d[j] = d[j - 1];
+		d[j] = tmp;
+	}
+	return n;
+}
+
+/* The next-hop set of a prefix whose only active route is @rt. */
+static struct mw_nhset *mw_nhset_one(struct mw_route *rt)
+{
+	struct mw_nhset *set;
+	struct mw_nhgroup *g;
+
+	set = kzalloc(struct_size(set, groups, 1) + sizeof(rt), GFP_KERNEL);
+	if (!set)
+		return ERR_PTR(-ENOMEM);
+	set->n_groups = 1;
+	g = &set->groups[0];
+	g->src = rt->key.src;
+	g->src_len = rt->key.src_len;
+	g->src_mask = inet_make_mask(rt->key.src_len);
+	g->n_members = 1;
+	g->members = (struct mw_route **)&set->groups[1];
+	g->members[0] = rt;
+	return set;
+}
+
 /*
  * The next-hop set of @pfx's active routes, NULL when none is active, or an
  * ERR_PTR. @old is the set published now, for resilience.
@@ -122,60 +190,63 @@ static const struct mw_nhgroup *mw_nhset_find(const struct mw_nhset *set,
 static struct mw_nhset *mw_nhset_build(struct mw_prefix *pfx,
 				       const struct mw_nhset *old)
 {
-	u32 weights[MW_ECMP_MAX];
+	size_t size, n_members = 0, n_buckets = 0;
+	struct mw_route **members, *only = NULL;
+	struct mw_nhgroup_draft *d;
 	struct mw_nhgroup *g;
 	struct mw_nhset *set;
 	struct mw_route *rt;
-	u32 n = 0, i, j;
-
-	list_for_each_entry(rt, &pfx->routes, prefix_node)
-		n += READ_ONCE(rt->active);
-	if (!n)
-		return NULL;
-	n = min_t(u32, n, MW_ECMP_MAX);
-
-	set = kzalloc(struct_size(set, groups, n), GFP_KERNEL);
-	if (!set)
-		return ERR_PTR(-ENOMEM);
+	u32 n = 0, i;
+	u8 *buckets;
 
 	list_for_each_entry(rt, &pfx->routes, prefix_node) {
-		if (!READ_ONCE(rt->active))
-			continue;
-		for (i = 0; i < set->n_groups; i++)
-			if (set->groups[i].src == rt->key.src &&
-			    set->groups[i].src_len == rt->key.src_len)
-				break;
-		if (i == set->n_groups) {
-			if (i == n)
-				continue;	/* more source prefixes than we keep */
-			set->n_groups++;
-			g = &set->groups[i];
-			g->src = rt->key.src;
-			g->src_len = rt->key.src_len;
-			g->src_mask = inet_make_mask(rt->key.src_len);
-			weights[i] = rt->weight;
+		if (READ_ONCE(rt->active)) {
+			only = rt;
+			n++;
 		}
+	}
+	if (!n)
+		return NULL;
+	if (n == 1)	/* every route install: no draft */
+		return mw_nhset_one(only);
+
+	n = min_t(u32, n, MW_ECMP_MAX);
+	d = kmalloc_array(n, sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	n = mw_nhset_draft(pfx, d, n);
+
+	for (i = 0; i < n; i++) {
+		n_members += d[i].n_members;
+		n_buckets += d[i].n_members > 1 ? MW_ECMP_BUCKETS : 0;
+	}
+	size = struct_size(set, groups, n) + n_members * sizeof(*members) +
+	       n_buckets;
+	set = kzalloc(size, GFP_KERNEL);
+	if (!set) {
+		set = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	set->n_groups = n;
+	members = (struct mw_route **)&set->groups[n];
+	buckets = (u8 *)(members + n_members);
+	for (i = 0; i < n; i++) {
 		g = &set->groups[i];
-		if (rt->weight < weights[i]) {
-			weights[i] = rt->weight;
-			g->n_members = 0;
+		g->src = d[i].src;
+		g->src_len = d[i].src_len;
+		g->src_mask = inet_make_mask(d[i].src_len);
+		g->n_members = d[i].n_members;
+		g->members = members;
+		memcpy(members, d[i].members, g->n_members * sizeof(*members));
+		members += g->n_members;
+		if (g->n_members > 1) {
+			g->buckets = buckets;
+			buckets += MW_ECMP_BUCKETS;
 		}
-		if (rt->weight == weights[i] && g->n_members < MW_ECMP_MAX)
-			g->members[g->n_members++] = rt;
-	}
-
-	/* Longest source prefix first (insertion sort: there are few). */
-	for (i = 1; i < set->n_groups; i++) {
-		struct mw_nhgroup tmp = set->groups[i];
-
-		for (j = i; j > 0 && set->groups[j - 1].src_len < tmp.src_len; j--)
-			set->groups[j] = set->groups[j - 1];
-		set->groups[j] = tmp;
-	}
-	for (i = 0; i < set->n_groups; i++) {
-		g = &set->groups[i];
 		mw_nhgroup_fill(g, mw_nhset_find(old, g->src, g->src_len));
 	}
+out:
+	kfree(d);
 	return set;
 }
 

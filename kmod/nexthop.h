@@ -40,14 +40,19 @@ struct mw_nhgroup {
 	__be32 src_mask;
 	u8 src_len;
 	u16 n_members;
-	struct mw_route *members[MW_ECMP_MAX];
-	u8 buckets[MW_ECMP_BUCKETS];	/* index into members[] */
+	struct mw_route **members;
+	u8 *buckets;			/* index into members[]; NULL for one */
 };
 
+/*
+ * One allocation: the groups, longest source prefix first, then the array
+ * of members of each group, then the buckets of each group that has more
+ * than one member. A prefix with one route costs 56 bytes.
+ */
 struct mw_nhset {
 	struct rcu_head rcu;
 	u32 n_groups;
-	struct mw_nhgroup groups[];	/* longest source prefix first */
+	struct mw_nhgroup groups[];
 };
 
 struct mw_prefix_key {
@@ -86,6 +91,8 @@ const struct mw_nhgroup *mw_prefix_group(const struct mw_prefix *pfx,
 static inline struct mw_route *mw_group_member(const struct mw_nhgroup *g,
 					       u32 hash)
 {
+	if (g->n_members == 1)
+		return g->members[0];
 	return g->members[g->buckets[hash & (MW_ECMP_BUCKETS - 1)]];
 }
 
