@@ -157,6 +157,8 @@ struct mw_fib_table {
 	size_t fresh_mem, stale_mem;	/* their kmalloc() sizes */
 	struct mw_fib_pending *pending;
 	size_t n_pending, cap_pending;
+	/* Which of fresh, stale and pending existed when the change began */
+	bool had_fresh, had_stale, had_pending;
 	unsigned long *new_chunk[FIB_DIR_SIZE];	/* not published yet */
 	u8 *new_plen1[FIB_DIR_SIZE];
 	unsigned int n_new_chunks;
@@ -274,15 +276,40 @@ static int fib_ptrs_reserve(struct mw_fib_table *t, struct mw_fib_ptrs *v)
 	return 0;
 }
 
-static void fib_ptrs_release(struct mw_fib_table *t, struct mw_fib_ptrs *v)
+/* Empty @v; and free it if @all, or if it grew large. */
+static void fib_ptrs_release(struct mw_fib_table *t, struct mw_fib_ptrs *v,
+			     bool all)
 {
 	v->n = 0;
-	if (v->cap > 4096) {
+	if (v->cap && (all || v->cap > 4096)) {
 		t->mem -= v->cap * sizeof(*v->p);
 		kvfree(v->p);
 		v->p = NULL;
 		v->cap = 0;
 	}
+}
+
+static void fib_pending_release(struct mw_fib_table *t, bool all)
+{
+	t->n_pending = 0;
+	if (t->cap_pending && (all || t->cap_pending > 4096)) {
+		t->mem -= t->cap_pending * sizeof(*t->pending);
+		kvfree(t->pending);
+		t->pending = NULL;
+		t->cap_pending = 0;
+	}
+}
+
+/*
+ * A change begins: a failed one leaves the table as it was, down to which
+ * scratch arrays it has (fib_rollback() frees those the change made, and
+ * keeps the others, even grown: the next change that succeeds trims them).
+ */
+static void fib_begin(struct mw_fib_table *t)
+{
+	t->had_fresh = t->fresh.p;
+	t->had_stale = t->stale.p;
+	t->had_pending = t->pending;
 }
 
 /* Queue node @n to be freed once the change is published. */
@@ -486,11 +513,17 @@ static void fib_rollback(struct mw_fib_table *t)
 			t->n_new_chunks--;
 		}
 	}
-	fib_ptrs_release(t, &t->fresh);
-	fib_ptrs_release(t, &t->stale);
+	t->fresh.n = 0;
+	t->stale.n = 0;
+	t->n_pending = 0;
+	if (!t->had_fresh)
+		fib_ptrs_release(t, &t->fresh, true);
+	if (!t->had_stale)
+		fib_ptrs_release(t, &t->stale, true);
+	if (!t->had_pending)
+		fib_pending_release(t, true);
 	t->fresh_mem = 0;
 	t->stale_mem = 0;
-	t->n_pending = 0;
 }
 
 static inline bool fib_is_chunk(unsigned long e)
@@ -592,14 +625,9 @@ static void fib_commit(struct mw_fib_table *t)
 	t->fresh_mem = 0;
 	t->stale_mem = 0;
 	t->fresh.n = 0;
-	fib_ptrs_release(t, &t->fresh);
-	fib_ptrs_release(t, &t->stale);
-	if (t->cap_pending > 4096) {
-		t->mem -= t->cap_pending * sizeof(*t->pending);
-		kvfree(t->pending);
-		t->pending = NULL;
-		t->cap_pending = 0;
-	}
+	fib_ptrs_release(t, &t->fresh, false);
+	fib_ptrs_release(t, &t->stale, false);
+	fib_pending_release(t, false);
 }
 
 /* Entry @i (one per /18) of the top level, as a slot. */
@@ -1037,6 +1065,7 @@ int mw_fib_insert(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf)
 		if (err)
 			return err;
 	}
+	fib_begin(t);
 	if (fib_has_whole(plen)) {
 		/* Freed with the change's new nodes if it fails. */
 		whole = fib_new_node(t, 1);
@@ -1130,6 +1159,7 @@ void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen)
 			break;
 		}
 	}
+	fib_begin(t);
 	if (fib_apply(t, &op))
 		fib_write(t, &op);
 	/* No chunk entry points to it any more. */
