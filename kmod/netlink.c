@@ -493,34 +493,70 @@ static void mw_host_del(struct mw_net *mn, struct mw_obj *o,
 	mw_host_destroy(mn, container_of(o, struct mw_host, obj), info);
 }
 
-/* What GET and DEL, the same for every object type, need to know of one. */
+static const struct mw_router *mw_port_router(const struct mw_obj *o)
+{
+	return container_of(o, struct mw_port, obj)->router;
+}
+
+static const struct mw_router *mw_route_router(const struct mw_obj *o)
+{
+	return container_of(o, struct mw_route, obj)->key.router;
+}
+
+/* What GET, DEL and dump, the same for every object type, need to know. */
 struct mw_objtype {
+	size_t table;			/* offsetof(struct mw_net, <table>) */
 	int id_attr;
 	int cascade_attr;		/* 0: DEL has no CASCADE flag */
+	int router_attr;		/* 0: dumps cannot filter by router */
 	u8 get_cmd;
 	struct mw_obj *(*get)(struct mw_net *mn, struct genl_info *info, int type);
+	/* Without CASCADE: 0, or -EBUSY and a message. NULL: never busy. */
 	int (*busy)(const struct mw_obj *o, struct netlink_ext_ack *extack);
 	void (*del)(struct mw_net *mn, struct mw_obj *o, struct genl_info *info);
+	const struct mw_router *(*router_of)(const struct mw_obj *o);
 };
 
 static const struct mw_objtype mw_router_type = {
-	MIDWAY_A_ROUTER_ID, MIDWAY_A_ROUTER_CASCADE, MIDWAY_CMD_ROUTER_GET,
-	mw_get_router_obj, mw_router_busy, mw_router_del,
+	.table = offsetof(struct mw_net, routers),
+	.id_attr = MIDWAY_A_ROUTER_ID,
+	.cascade_attr = MIDWAY_A_ROUTER_CASCADE,
+	.get_cmd = MIDWAY_CMD_ROUTER_GET,
+	.get = mw_get_router_obj,
+	.busy = mw_router_busy,
+	.del = mw_router_del,
 };
 
 static const struct mw_objtype mw_port_type = {
-	MIDWAY_A_PORT_ID, MIDWAY_A_PORT_CASCADE, MIDWAY_CMD_PORT_GET,
-	mw_get_port_obj, mw_port_busy, mw_port_del,
+	.table = offsetof(struct mw_net, ports),
+	.id_attr = MIDWAY_A_PORT_ID,
+	.cascade_attr = MIDWAY_A_PORT_CASCADE,
+	.router_attr = MIDWAY_A_PORT_ROUTER_ID,
+	.get_cmd = MIDWAY_CMD_PORT_GET,
+	.get = mw_get_port_obj,
+	.busy = mw_port_busy,
+	.del = mw_port_del,
+	.router_of = mw_port_router,
 };
 
 static const struct mw_objtype mw_route_type = {
-	MIDWAY_A_ROUTE_ID, 0, MIDWAY_CMD_ROUTE_GET,
-	mw_get_route_obj, NULL, mw_route_del,
+	.table = offsetof(struct mw_net, routes),
+	.id_attr = MIDWAY_A_ROUTE_ID,
+	.router_attr = MIDWAY_A_ROUTE_ROUTER_ID,
+	.get_cmd = MIDWAY_CMD_ROUTE_GET,
+	.get = mw_get_route_obj,
+	.del = mw_route_del,
+	.router_of = mw_route_router,
 };
 
 static const struct mw_objtype mw_host_type = {
-	MIDWAY_A_HOST_ID, MIDWAY_A_HOST_CASCADE, MIDWAY_CMD_HOST_GET,
-	mw_get_host_obj, mw_host_busy, mw_host_del,
+	.table = offsetof(struct mw_net, hosts),
+	.id_attr = MIDWAY_A_HOST_ID,
+	.cascade_attr = MIDWAY_A_HOST_CASCADE,
+	.get_cmd = MIDWAY_CMD_HOST_GET,
+	.get = mw_get_host_obj,
+	.busy = mw_host_busy,
+	.del = mw_host_del,
 };
 
 static const struct mw_objtype *mw_objtype(u8 cmd)
@@ -583,6 +619,23 @@ static int mw_nl_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/*
+ * Dump of any object type, in creation order; ports and routes can be
+ * restricted to one router's.
+ */
+static int mw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genlmsghdr *hdr = nlmsg_data(cb->nlh);
+	const struct mw_objtype *t = mw_objtype(hdr->cmd);
+	struct mw_net *mn = mw_net(sock_net(skb->sk));
+	struct nlattr *filter = NULL;
+
+	if (t->router_attr)
+		filter = mw_dump_attrs(cb)[t->router_attr];
+	return mw_dump_table(skb, cb, (void *)mn + t->table, t->get_cmd,
+			     filter ? mw_nla_uuid(filter) : NULL, t->router_of);
+}
+
 /* Routers ------------------------------------------------------------------ */
 
 static int mw_nl_router_new(struct sk_buff *skb, struct genl_info *info)
@@ -641,14 +694,6 @@ static int mw_nl_router_set(struct sk_buff *skb, struct genl_info *info)
 out:
 	mw_unlock(mn);
 	return err;
-}
-
-static int mw_nl_router_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct mw_net *mn = mw_net(sock_net(skb->sk));
-
-	return mw_dump_table(skb, cb, &mn->routers, MIDWAY_CMD_ROUTER_GET,
-			     NULL, NULL);
 }
 
 /* Ports -------------------------------------------------------------------- */
@@ -926,21 +971,6 @@ out:
 	return err;
 }
 
-static const struct mw_router *mw_port_router(const struct mw_obj *o)
-{
-	return container_of(o, struct mw_port, obj)->router;
-}
-
-static int mw_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct mw_net *mn = mw_net(sock_net(skb->sk));
-	struct nlattr *filter = mw_dump_attrs(cb)[MIDWAY_A_PORT_ROUTER_ID];
-
-	return mw_dump_table(skb, cb, &mn->ports, MIDWAY_CMD_PORT_GET,
-			     filter ? mw_nla_uuid(filter) : NULL,
-			     mw_port_router);
-}
-
 /* Routes ------------------------------------------------------------------- */
 
 static int mw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
@@ -1044,21 +1074,6 @@ err_unlock:
 err_free:
 	kfree(rt);
 	return err;
-}
-
-static const struct mw_router *mw_route_router(const struct mw_obj *o)
-{
-	return container_of(o, struct mw_route, obj)->key.router;
-}
-
-static int mw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct mw_net *mn = mw_net(sock_net(skb->sk));
-	struct nlattr *filter = mw_dump_attrs(cb)[MIDWAY_A_ROUTE_ROUTER_ID];
-
-	return mw_dump_table(skb, cb, &mn->routes, MIDWAY_CMD_ROUTE_GET,
-			     filter ? mw_nla_uuid(filter) : NULL,
-			     mw_route_router);
 }
 
 static int mw_nl_route_lookup(struct sk_buff *skb, struct genl_info *info)
@@ -1320,13 +1335,6 @@ out:
 	return err;
 }
 
-static int mw_nl_host_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct mw_net *mn = mw_net(sock_net(skb->sk));
-
-	return mw_dump_table(skb, cb, &mn->hosts, MIDWAY_CMD_HOST_GET, NULL, NULL);
-}
-
 /* The family --------------------------------------------------------------- */
 
 #define MW_OP(_cmd, _doit, _dumpit, _policy, _maxattr, _flags) {	\
@@ -1341,7 +1349,7 @@ static const struct genl_ops mw_ops[] = {
 	      mw_router_policy, MIDWAY_A_ROUTER_MAX, MW_ADMIN),
 	MW_OP(MIDWAY_CMD_ROUTER_DEL, mw_nl_del, NULL,
 	      mw_router_policy, MIDWAY_A_ROUTER_MAX, MW_ADMIN),
-	MW_OP(MIDWAY_CMD_ROUTER_GET, mw_nl_get, mw_nl_router_dump,
+	MW_OP(MIDWAY_CMD_ROUTER_GET, mw_nl_get, mw_nl_dump,
 	      mw_router_policy, MIDWAY_A_ROUTER_MAX, 0),
 	MW_OP(MIDWAY_CMD_ROUTER_SET, mw_nl_router_set, NULL,
 	      mw_router_policy, MIDWAY_A_ROUTER_MAX, MW_ADMIN),
@@ -1349,7 +1357,7 @@ static const struct genl_ops mw_ops[] = {
 	      mw_port_policy, MIDWAY_A_PORT_MAX, MW_ADMIN),
 	MW_OP(MIDWAY_CMD_PORT_DEL, mw_nl_del, NULL,
 	      mw_port_policy, MIDWAY_A_PORT_MAX, MW_ADMIN),
-	MW_OP(MIDWAY_CMD_PORT_GET, mw_nl_get, mw_nl_port_dump,
+	MW_OP(MIDWAY_CMD_PORT_GET, mw_nl_get, mw_nl_dump,
 	      mw_port_policy, MIDWAY_A_PORT_MAX, 0),
 	MW_OP(MIDWAY_CMD_PORT_SET, mw_nl_port_set, NULL,
 	      mw_port_policy, MIDWAY_A_PORT_MAX, MW_ADMIN),
@@ -1357,13 +1365,13 @@ static const struct genl_ops mw_ops[] = {
 	      mw_route_policy, MIDWAY_A_ROUTE_MAX, MW_ADMIN),
 	MW_OP(MIDWAY_CMD_ROUTE_DEL, mw_nl_del, NULL,
 	      mw_route_policy, MIDWAY_A_ROUTE_MAX, MW_ADMIN),
-	MW_OP(MIDWAY_CMD_ROUTE_GET, mw_nl_get, mw_nl_route_dump,
+	MW_OP(MIDWAY_CMD_ROUTE_GET, mw_nl_get, mw_nl_dump,
 	      mw_route_policy, MIDWAY_A_ROUTE_MAX, 0),
 	MW_OP(MIDWAY_CMD_HOST_NEW, mw_nl_host_new, NULL,
 	      mw_host_policy, MIDWAY_A_HOST_MAX, MW_ADMIN),
 	MW_OP(MIDWAY_CMD_HOST_DEL, mw_nl_del, NULL,
 	      mw_host_policy, MIDWAY_A_HOST_MAX, MW_ADMIN),
-	MW_OP(MIDWAY_CMD_HOST_GET, mw_nl_get, mw_nl_host_dump,
+	MW_OP(MIDWAY_CMD_HOST_GET, mw_nl_get, mw_nl_dump,
 	      mw_host_policy, MIDWAY_A_HOST_MAX, 0),
 	MW_OP(MIDWAY_CMD_HOST_SET, mw_nl_host_set, NULL,
 	      mw_host_policy, MIDWAY_A_HOST_MAX, MW_ADMIN),
