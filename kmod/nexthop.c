@@ -163,23 +163,34 @@ static u32 mw_nhset_draft(struct mw_prefix *pfx, struct mw_nhgroup_draft *d,
 	return n;
 }
 
-/* The next-hop set of a prefix whose only active route is @rt. */
+/* Fill @g for source @src/@len with @n members (copied to @members). */
+static void mw_nhgroup_init(struct mw_nhgroup *g, __be32 src, u8 len,
+			    struct mw_route **members, struct mw_route *const *from,
+			    u16 n)
+{
+	g->src = src;
+	g->src_len = len;
+	g->src_mask = inet_make_mask(len);
+	g->n_members = n;
+	g->members = members;
+	memcpy(members, from, n * sizeof(*members));
+}
+
+/*
+ * The next-hop set of a prefix whose only active route is @rt: every route
+ * install. The general case below would give the same, after allocating a
+ * draft of 64 members per source.
+ */
 static struct mw_nhset *mw_nhset_one(struct mw_route *rt)
 {
 	struct mw_nhset *set;
-	struct mw_nhgroup *g;
 
 	set = kzalloc(struct_size(set, groups, 1) + sizeof(rt), GFP_KERNEL);
 	if (!set)
 		return ERR_PTR(-ENOMEM);
 	set->n_groups = 1;
-	g = &set->groups[0];
-	g->src = rt->key.src;
-	g->src_len = rt->key.src_len;
-	g->src_mask = inet_make_mask(rt->key.src_len);
-	g->n_members = 1;
-	g->members = (struct mw_route **)&set->groups[1];
-	g->members[0] = rt;
+	mw_nhgroup_init(&set->groups[0], rt->key.src, rt->key.src_len,
+			(struct mw_route **)&set->groups[1], &rt, 1);
 	return set;
 }
 
@@ -232,12 +243,8 @@ static struct mw_nhset *mw_nhset_build(struct mw_prefix *pfx,
 	buckets = (u8 *)(members + n_members);
 	for (i = 0; i < n; i++) {
 		g = &set->groups[i];
-		g->src = d[i].src;
-		g->src_len = d[i].src_len;
-		g->src_mask = inet_make_mask(d[i].src_len);
-		g->n_members = d[i].n_members;
-		g->members = members;
-		memcpy(members, d[i].members, g->n_members * sizeof(*members));
+		mw_nhgroup_init(g, d[i].src, d[i].src_len, members,
+				d[i].members, d[i].n_members);
 		members += g->n_members;
 		if (g->n_members > 1) {
 			g->buckets = buckets;

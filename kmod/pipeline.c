@@ -107,11 +107,19 @@ static u32 mw_skb_flow_hash(const struct sk_buff *skb, const struct iphdr *iph)
 			    ports ? ports[0] : 0, ports ? ports[1] : 0);
 }
 
+/* The ECMP group that packets from @saddr to @daddr use in @r, or NULL. */
+static const struct mw_nhgroup *mw_route_group(struct mw_router *r,
+					       __be32 saddr, __be32 daddr)
+{
+	struct mw_prefix *pfx = mw_fib_lookup(r->fib, daddr);
+
+	return pfx ? mw_prefix_group(pfx, saddr) : NULL;
+}
+
 struct mw_route *mw_route_select(struct mw_router *r, __be32 saddr,
 				 __be32 daddr, u32 hash)
 {
-	struct mw_prefix *pfx = mw_fib_lookup(r->fib, daddr);
-	const struct mw_nhgroup *g = pfx ? mw_prefix_group(pfx, saddr) : NULL;
+	const struct mw_nhgroup *g = mw_route_group(r, saddr, daddr);
 
 	return g ? mw_group_member(g, hash) : NULL;
 }
@@ -120,17 +128,12 @@ struct mw_route *mw_route_select(struct mw_router *r, __be32 saddr,
 static struct mw_route *mw_skb_route(struct mw_router *r, struct sk_buff *skb,
 				     const struct iphdr *iph)
 {
-	struct mw_prefix *pfx = mw_fib_lookup(r->fib, iph->daddr);
-	const struct mw_nhgroup *g;
+	const struct mw_nhgroup *g = mw_route_group(r, iph->saddr, iph->daddr);
 
-	if (unlikely(!pfx))
-		return NULL;
-	g = mw_prefix_group(pfx, iph->saddr);
 	if (unlikely(!g))
 		return NULL;
-	if (g->n_members == 1)
-		return g->members[0];
-	return mw_group_member(g, mw_skb_flow_hash(skb, iph));
+	return mw_group_member(g, g->n_members > 1 ?
+			       mw_skb_flow_hash(skb, iph) : 0);
 }
 
 /* Output ------------------------------------------------------------------- */
