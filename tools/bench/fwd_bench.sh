@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../.."
 
 kernel=${MW_KERNEL:-6.1}
 module_args=()
-icount=auto
+icount=yes
 rounds=6
 interval=5
 warmup=2
@@ -56,19 +56,10 @@ sequential) smp=2 ;;
 *) echo "fwd_bench: --mode is concurrent or sequential" >&2; exit 2 ;;
 esac
 # The clock: with qemu's -icount, guest time counts guest instructions, so
-# the rates do not depend on how busy the host is. It needs
-# MW_ACCEL=tcg-icount in tools/vm/run, and one vCPU (qemu 7.2 with -icount
-# hangs bringing up a second one), so the sequential mode. --icount insists
-# on it, --no-icount uses the host's clock, the default takes icount when
-# the runner has it.
-if [[ $icount != no ]] && grep -q 'tcg-icount' tools/vm/run; then
-	icount=yes
-elif [[ $icount == yes ]]; then
-	echo "fwd_bench: --icount needs MW_ACCEL=tcg-icount in tools/vm/run (see Documentation/benchmarks.md)" >&2
-	exit 2
-else
-	icount=no
-fi
+# the rates do not depend on how busy the host is (MW_ACCEL=tcg-icount of
+# tools/vm/run). It needs one vCPU (qemu 7.2 with -icount hangs bringing up
+# a second one), so the sequential mode. The default; --no-icount takes the
+# host's clock.
 if [[ $icount == yes ]]; then
 	export MW_ACCEL=tcg-icount
 	mode=sequential smp=1
@@ -80,7 +71,7 @@ echo "fwd_bench: the VM runs under qemu TCG (software emulation, no KVM): absolu
 if [[ $icount == yes ]]; then
 	echo "fwd_bench: clock: qemu -icount, one guest instruction = 2^${MW_ICOUNT_SHIFT:-3} ns of guest time: rates per instructions executed, reproducible"
 else
-	echo "fwd_bench: clock: the host's; the host is shared and its load moves the figures (tools/vm/run has no tcg-icount)"
+	echo "fwd_bench: clock: the host's; the host is shared and its load moves the figures"
 fi
 # Setup takes ~40 s under TCG, a round ~15 s (concurrent) or 3 x 10 s.
 timeout=$((180 + rounds * 3 * (warmup + interval + 10)))

@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 
 kernel=${MW_KERNEL:-6.1}
 module_args=()
-icount=auto
+icount=yes
 routes=100000
 rounds=3
 batch=
@@ -48,14 +48,6 @@ done
 
 # The clock: see fwd_bench.sh.
 smp=2
-if [[ $icount != no ]] && grep -q 'tcg-icount' tools/vm/run; then
-	icount=yes
-elif [[ $icount == yes ]]; then
-	echo "route_bench: --icount needs MW_ACCEL=tcg-icount in tools/vm/run (see Documentation/benchmarks.md)" >&2
-	exit 2
-else
-	icount=no
-fi
 if [[ $icount == yes ]]; then
 	export MW_ACCEL=tcg-icount
 	smp=1
@@ -67,7 +59,7 @@ echo "route_bench: the VM runs under qemu TCG (software emulation, no KVM): abso
 if [[ $icount == yes ]]; then
 	echo "route_bench: clock: qemu -icount, one guest instruction = 2^${MW_ICOUNT_SHIFT:-3} ns of guest time: rates per instructions executed, reproducible"
 else
-	echo "route_bench: clock: the host's; the host is shared and its load moves the figures (tools/vm/run has no tcg-icount)"
+	echo "route_bench: clock: the host's; the host is shared and its load moves the figures"
 fi
 # Under TCG, 100000 routes take ~10-60 s per run.
 timeout=$((120 + rounds * 2 * (30 + routes / 1000)))
