@@ -192,6 +192,23 @@ static inline unsigned int fib_level_shift(unsigned int k)
 	return 36 - FIB_TOP_BITS - FIB_STRIDE * (k + 1);
 }
 
+/*
+ * The slots of @op's prefix in an array of 2^@bits slots that resolves the
+ * prefix lengths after @base: all of them if it is shorter, one if longer.
+ */
+static inline void fib_span(const struct mw_fib_op *op, unsigned int base,
+			    unsigned int bits, u32 *first, u32 *last)
+{
+	*first = 0;
+	*last = BIT(bits) - 1;
+	if (op->len <= base)
+		return;
+	*first = (op->key >> (36 - base - bits)) & (BIT(bits) - 1);
+	*last = *first;
+	if (op->len < base + bits)
+		*last += BIT(base + bits - op->len) - 1;
+}
+
 /* Node layout, see the top of the file. */
 static inline size_t fib_block_size(unsigned int nr)
 {
@@ -276,28 +293,31 @@ static int fib_ptrs_reserve(struct mw_fib_table *t, struct mw_fib_ptrs *v)
 	return 0;
 }
 
+/* Free @arr if @all, or if it grew large: returns the array, or NULL. */
+static void *fib_shrink(struct mw_fib_table *t, void *arr, size_t *cap,
+			size_t elem, bool all)
+{
+	if (!*cap || (!all && *cap <= 4096))
+		return arr;
+	t->mem -= *cap * elem;
+	kvfree(arr);
+	*cap = 0;
+	return NULL;
+}
+
 /* Empty @v; and free it if @all, or if it grew large. */
 static void fib_ptrs_release(struct mw_fib_table *t, struct mw_fib_ptrs *v,
 			     bool all)
 {
 	v->n = 0;
-	if (v->cap && (all || v->cap > 4096)) {
-		t->mem -= v->cap * sizeof(*v->p);
-		kvfree(v->p);
-		v->p = NULL;
-		v->cap = 0;
-	}
+	v->p = fib_shrink(t, v->p, &v->cap, sizeof(*v->p), all);
 }
 
 static void fib_pending_release(struct mw_fib_table *t, bool all)
 {
 	t->n_pending = 0;
-	if (t->cap_pending && (all || t->cap_pending > 4096)) {
-		t->mem -= t->cap_pending * sizeof(*t->pending);
-		kvfree(t->pending);
-		t->pending = NULL;
-		t->cap_pending = 0;
-	}
+	t->pending = fib_shrink(t, t->pending, &t->cap_pending,
+				sizeof(*t->pending), all);
 }
 
 /*
@@ -383,21 +403,19 @@ static void fib_expand(const struct mw_fib_slot *s, struct mw_fib_slot *w)
 	}
 }
 
-/* A new node of @nr runs, in t->fresh until the change is published. */
-static struct mw_fib_node *fib_new_node(struct mw_fib_table *t,
-					unsigned int nr)
+/* A new block (node or chunk), in t->fresh until the change is published. */
+static void *fib_new_block(struct mw_fib_table *t, size_t size)
 {
-	size_t size = fib_block_size(nr);
-	struct mw_fib_node *n;
+	void *p;
 
 	if (fib_ptrs_reserve(t, &t->fresh))
 		return NULL;
-	n = kmalloc(size, t->gfp);
-	if (!n)
+	p = kmalloc(size, t->gfp);
+	if (!p)
 		return NULL;
-	t->fresh.p[t->fresh.n++] = n;
+	t->fresh.p[t->fresh.n++] = p;
 	t->fresh_mem += kmalloc_size_roundup(size);
-	return n;
+	return p;
 }
 
 /*
@@ -432,7 +450,7 @@ static int fib_encode(struct mw_fib_table *t, unsigned int k,
 		return 0;
 	}
 
-	n = fib_new_node(t, nr);
+	n = fib_new_block(t, fib_block_size(nr));
 	if (!n)
 		return -ENOMEM;
 	if (s->child && fib_stale(t, s->node))
@@ -465,20 +483,15 @@ static int fib_rebuild(struct mw_fib_table *t, unsigned int k,
 		       struct mw_fib_slot *s, const struct mw_fib_op *op)
 {
 	struct mw_fib_slot *w = t->work[k];
-	unsigned int base = fib_level_base(k);
-	unsigned int first = 0, last = FIB_SLOTS - 1, i;
-	bool below = op->len > base + FIB_STRIDE;
+	bool below = op->len > fib_level_base(k) + FIB_STRIDE;
 	bool dirty = false;
+	u32 first, last, i;
 	int err;
 
 	if (WARN_ON(k >= FIB_LEVELS))
 		return -EINVAL;
 	fib_expand(s, w);
-	if (op->len > base) {
-		first = (op->key >> fib_level_shift(k)) & (FIB_SLOTS - 1);
-		last = below ? first :
-		       first + (1U << (base + FIB_STRIDE - op->len)) - 1;
-	}
+	fib_span(op, fib_level_base(k), FIB_STRIDE, &first, &last);
 	for (i = first; i <= last; i++) {
 		struct mw_fib_slot *c = &w[i];
 
@@ -684,20 +697,10 @@ static int fib_new_chunk(struct mw_fib_table *t, u32 d)
 
 	if (fib_is_chunk(e) || t->new_chunk[d])
 		return 0;
-	if (fib_ptrs_reserve(t, &t->fresh))
-		return -ENOMEM;
-	c = kmalloc_array(FIB_CHUNK_SIZE, sizeof(*c), t->gfp);
-	if (!c)
-		return -ENOMEM;
-	t->fresh.p[t->fresh.n++] = c;
-	if (fib_ptrs_reserve(t, &t->fresh))
-		return -ENOMEM;
-	pl = kmalloc(FIB_CHUNK_SIZE, t->gfp);
+	c = fib_new_block(t, FIB_CHUNK_SIZE * sizeof(*c));
+	pl = c ? fib_new_block(t, FIB_CHUNK_SIZE) : NULL;
 	if (!pl)
 		return -ENOMEM;
-	t->fresh.p[t->fresh.n++] = pl;
-	t->fresh_mem += kmalloc_size_roundup(FIB_CHUNK_SIZE * sizeof(*c)) +
-			kmalloc_size_roundup(FIB_CHUNK_SIZE);
 	/* The /8 is one prefix of /8 or shorter: its whole node everywhere. */
 	e = fib_whole_of(t, d << FIB_CHUNK_BITS, t->dir_plen1[d]);
 	for (j = 0; j < FIB_CHUNK_SIZE; j++)
@@ -743,13 +746,12 @@ static int fib_pend(struct mw_fib_table *t, u32 index, bool dir,
  */
 static int fib_apply(struct mw_fib_table *t, const struct mw_fib_op *op)
 {
-	u32 first = op->key >> (36 - FIB_TOP_BITS), last = first, i, d;
 	bool below = op->len > FIB_TOP_BITS;
 	struct mw_fib_slot s;
+	u32 first, last, i, d;
 	int err;
 
-	if (!below)
-		last = first + (1U << (FIB_TOP_BITS - op->len)) - 1;
+	fib_span(op, 0, FIB_TOP_BITS, &first, &last);
 	for (i = first; i <= last; i++) {
 		d = i >> FIB_CHUNK_BITS;
 		/* A /8 or shorter over a /8 that is one leaf: change that. */
@@ -799,18 +801,11 @@ fail:
 static void fib_write_node(struct mw_fib_table *t, unsigned int k,
 			   struct mw_fib_node *n, const struct mw_fib_op *op)
 {
-	unsigned int base = fib_level_base(k);
-	unsigned int first = 0, last = FIB_SLOTS - 1, i, j;
 	u8 *plen1 = fib_plen1s(n);
+	u32 first, last, i, j;
 	unsigned long e;
 
-	if (op->len > base) {
-		first = (op->key >> fib_level_shift(k)) & (FIB_SLOTS - 1);
-		if (op->len <= base + FIB_STRIDE)
-			last = first + (1U << (base + FIB_STRIDE - op->len)) - 1;
-		else
-			last = first;
-	}
+	fib_span(op, fib_level_base(k), FIB_STRIDE, &first, &last);
 	for (i = first; i <= last; i++) {
 		/* Each run once: at its first slot in the range. */
 		if (i != first && !((n->leafvec >> i) & 1))
@@ -834,12 +829,11 @@ static void fib_write_node(struct mw_fib_table *t, unsigned int k,
  */
 static void fib_write(struct mw_fib_table *t, const struct mw_fib_op *op)
 {
-	u32 first = op->key >> (36 - FIB_TOP_BITS), last = first, i, d, j;
+	u32 first, last, i, d, j;
 	unsigned long e, *c;
 	u8 *pl;
 
-	if (op->len <= FIB_TOP_BITS)
-		last = first + (1U << (FIB_TOP_BITS - op->len)) - 1;
+	fib_span(op, 0, FIB_TOP_BITS, &first, &last);
 	for (i = first; i <= last; i++) {
 		d = i >> FIB_CHUNK_BITS;
 		e = t->fib.dir[d];
@@ -1068,7 +1062,7 @@ int mw_fib_insert(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf)
 	fib_begin(t);
 	if (fib_has_whole(plen)) {
 		/* Freed with the change's new nodes if it fails. */
-		whole = fib_new_node(t, 1);
+		whole = fib_new_block(t, fib_block_size(1));
 		if (!whole)
 			goto fail;
 		whole->leafvec = 1;
