@@ -753,6 +753,8 @@ static int fib_apply(struct mw_fib_table *t, const struct mw_fib_op *op)
 
 	fib_span(op, 0, FIB_TOP_BITS, &first, &last);
 	for (i = first; i <= last; i++) {
+		if (!(i & (FIB_CHUNK_SIZE - 1)))
+			cond_resched();
 		d = i >> FIB_CHUNK_BITS;
 		/* A /8 or shorter over a /8 that is one leaf: change that. */
 		if (op->len <= FIB_DIR_BITS && !fib_is_chunk(t->fib.dir[d])) {
@@ -783,8 +785,6 @@ static int fib_apply(struct mw_fib_table *t, const struct mw_fib_op *op)
 		err = fib_pend(t, i, false, &s, op);
 		if (err)
 			goto fail;
-		if (!(i & 1023))
-			cond_resched();
 	}
 	fib_commit(t);
 	return 0;
