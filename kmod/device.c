@@ -16,6 +16,7 @@
 #include <linux/netdevice.h>
 
 #include "midway.h"
+#include "receive.h"
 
 /* The port bound to @dev, or NULL. */
 static struct mw_port *mw_device_port(struct net_device *dev)

@@ -58,18 +58,47 @@ void mw_host_set_local(struct mw_net *mn, struct mw_host *h, bool local)
 		mw_port_refresh(mn, p);
 }
 
-void mw_host_destroy(struct mw_net *mn, struct mw_host *h,
-		     struct genl_info *info)
+/* Mark the routes via the ports of @h dying, or clear the marks. */
+static void mw_host_mark_routes(struct mw_host *h, bool dying)
 {
+	struct mw_route *rt;
+	struct mw_port *p;
+
+	list_for_each_entry(p, &h->ports, host_node)
+		list_for_each_entry(rt, &p->routes, port_node)
+			rt->dying = dying;
+}
+
+/*
+ * The routes via the host's ports leave the forwarding tables in one batch,
+ * all or none; then its ports, which have no route left, go.
+ */
+int mw_host_destroy(struct mw_net *mn, struct mw_host *h,
+		    struct genl_info *info)
+{
+	struct mw_prefix_batch b;
 	struct mw_port *p, *tmp;
+	struct mw_route *rt;
+	int err;
 
 	mw_assert_locked(mn);
+	mw_host_mark_routes(h, true);
+	mw_prefix_batch_begin(&b);
+	list_for_each_entry(p, &h->ports, host_node)
+		list_for_each_entry(rt, &p->routes, port_node)
+			mw_prefix_batch_add(&b, rt->prefix);
+	err = mw_prefix_batch_end(mn, &b);
+	if (err) {
+		mw_host_mark_routes(h, false);
+		return err;
+	}
 	list_for_each_entry_safe(p, tmp, &h->ports, host_node)
-		mw_port_destroy(mn, p, NULL);
+		WARN_ON_ONCE(mw_port_destroy(mn, p, NULL));
 
 	mw_notify(mn, MIDWAY_CMD_HOST_DEL, h, info);
 	if (mn->local_host == h)
 		mn->local_host = NULL;
 	mw_table_remove(&mn->hosts, &h->obj);
 	kfree_rcu(h, rcu);
+	return 0;
 }

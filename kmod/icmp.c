@@ -13,7 +13,8 @@
 #include <net/ip.h>
 
 #include "midway.h"
-#include "pipeline.h"
+#include "icmp.h"
+#include "receive.h"
 
 /* As RFC 1812 4.3.2.3 allows: the IP header, and payload up to 576 bytes. */
 #define MW_ICMP_MAX_LEN	576
@@ -30,6 +31,34 @@ static bool mw_icmp_is_error(const struct sk_buff *skb, const struct iphdr *iph)
 	return !ih || ih->type > NR_ICMP_TYPES || icmp_is_err(ih->type);
 }
 
+/*
+ * May @in send one more ICMP error? A token bucket per port, as RFC 1812
+ * 4.3.2.8 asks and as Linux does (icmp_msgs_per_sec, icmp_msgs_burst): a
+ * spoofed flood of TTL-expiring packets must not be reflected at line rate.
+ */
+static bool mw_icmp_allow(struct mw_port *in)
+{
+	u32 rate = READ_ONCE(in->router->icmp_rate);
+	u32 burst = READ_ONCE(in->router->icmp_burst);
+	struct mw_icmp_bucket *b = &in->icmp;
+	u64 now, cost;
+	bool ok;
+
+	if (!rate)
+		return true;
+	cost = NSEC_PER_SEC / rate;
+	now = ktime_get_mono_fast_ns();
+	spin_lock(&b->lock);
+	/* Starts full: b->last is 0 for a new port. */
+	b->credit = min(b->credit + (now - b->last), cost * burst);
+	b->last = now;
+	ok = b->credit >= cost;
+	if (ok)
+		b->credit -= cost;
+	spin_unlock(&b->lock);
+	return ok;
+}
+
 void mw_icmp_send(struct mw_port *in, struct sk_buff *orig, u8 type, u8 code,
 		  u32 info)
 {
@@ -44,6 +73,10 @@ void mw_icmp_send(struct mw_port *in, struct sk_buff *orig, u8 type, u8 code,
 	    ipv4_is_multicast(oiph->saddr) || ipv4_is_lbcast(oiph->saddr) ||
 	    ipv4_is_zeronet(oiph->saddr) || mw_icmp_is_error(orig, oiph))
 		return;
+	if (!mw_icmp_allow(in)) {
+		mw_drop(in, NULL, MW_DROP_ICMP_RATELIMIT);
+		return;
+	}
 
 	data_len = min_t(unsigned int, orig->len - skb_network_offset(orig),
 			 MW_ICMP_MAX_LEN - sizeof(*iph) - sizeof(*ih));

@@ -31,6 +31,7 @@
 #ifndef _MW_MIDWAY_H
 #define _MW_MIDWAY_H
 
+#include <linux/etherdevice.h>
 #include <linux/if_ether.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -47,22 +48,35 @@
 #include <linux/midway.h>
 
 #include "neigh.h"
-#include "nexthop.h"
-#include "pipeline.h"
+#include "prefix.h"
+#include "stats.h"
 #include "table.h"
 
 struct mw_host;
+
+/*
+ * The token bucket that limits the ICMP errors a port sends, in nanoseconds
+ * of credit: each error costs NSEC_PER_SEC / rate, the bucket holds burst
+ * errors' worth. Packet path only (softirq).
+ */
+struct mw_icmp_bucket {
+	spinlock_t lock;		/* the two below */
+	u64 credit;
+	u64 last;			/* ktime_get_mono_fast_ns() */
+};
 
 struct mw_router {
 	struct mw_obj obj;
 	char name[MIDWAY_NAME_MAX];
 	bool admin_up;
+	u32 icmp_rate;			/* errors per second and port; 0: all */
+	u32 icmp_burst;
 	u32 n_ports;
 	u32 n_routes;
 	struct list_head ports;		/* mw_port.router_node */
 	struct list_head routes;	/* mw_route.router_node */
 	struct mw_fib *fib;		/* active prefixes (struct mw_prefix) */
-	struct list_head partial;	/* mw_prefix.partial_node, see nexthop.h */
+	struct list_head partial;	/* mw_prefix.partial_node, see prefix.h */
 	struct rcu_work free_work;
 };
 
@@ -75,7 +89,15 @@ struct mw_port {
 	bool oper_up;
 	bool has_addr;
 	bool proxy_arp;
-	u8 mac[ETH_ALEN];
+	/*
+	 * The packet path reads the MAC while netlink may change it: it is
+	 * published with one 64-bit store (mw_port_set_mac()) and read with
+	 * one load (mw_port_mac()), never copied byte by byte.
+	 */
+	union {
+		u8 mac[ETH_ALEN];
+		u64 mac_word;
+	};
 	__be32 addr;
 	u8 prefixlen;
 	u32 tunnel_key;
@@ -89,6 +111,7 @@ struct mw_port {
 	struct list_head routes;	/* mw_route.port_node */
 	struct mw_port_stats __percpu *stats;
 	struct mw_neigh_table neigh;
+	struct mw_icmp_bucket icmp;
 	struct rcu_head rcu;
 };
 
@@ -114,7 +137,8 @@ struct mw_route {
 	struct rhash_head key_node;	/* mw_net.route_keys */
 	struct mw_prefix *prefix;	/* the routes to the same destination */
 	struct list_head prefix_node;	/* mw_prefix.routes */
-	bool active;
+	bool active;			/* published as usable, see prefix.h */
+	bool dying;			/* being deleted: the next change drops it */
 	u32 weight;
 	struct list_head router_node;	/* mw_router.routes */
 	struct list_head port_node;	/* mw_port.routes */
@@ -143,6 +167,8 @@ struct mw_net {
 	struct mw_host *local_host;
 	struct rhashtable route_keys;	/* mw_route.key -> struct mw_route */
 	struct rhashtable prefixes;	/* mw_prefix.key -> struct mw_prefix */
+	struct list_head resync;	/* mw_prefix.resync_node, see prefix.h */
+	struct delayed_work resync_work;
 	bool dying;			/* being destroyed: no more events */
 };
 
@@ -152,7 +178,6 @@ extern unsigned int mw_max_ports;
 extern unsigned int mw_max_routes;
 extern unsigned int mw_max_hosts;
 extern unsigned int mw_net_id;
-extern u32 mw_ecmp_seed;
 extern struct workqueue_struct *mw_wq;
 
 static inline struct mw_net *mw_net(const struct net *net)
@@ -211,9 +236,11 @@ static inline struct mw_host *mw_host_lookup(struct mw_net *mn,
 /*
  * Object lifecycle. *_alloc() returns an object the caller fills in;
  * *_insert() makes it part of the instance (on failure the caller frees it
- * with kfree(): it was never visible); *_destroy() removes it, with what
+ * after a grace period: lookups may have seen it for an instant); *_destroy() removes it, with what
  * depends on it, sends the DEL events (with @info, echoed to the requester)
- * and frees it after a grace period.
+ * and frees it after a grace period. A destroy either does all that or,
+ * when the forwarding tables cannot be rebuilt without the routes it takes
+ * away (no memory), nothing: it returns -ENOMEM.
  */
 
 /* router.c */
@@ -222,8 +249,8 @@ int mw_router_insert(struct mw_net *mn, struct mw_router *r,
 		     struct netlink_ext_ack *extack);
 void mw_router_free(struct mw_router *r);
 void mw_router_set_admin(struct mw_net *mn, struct mw_router *r, bool up);
-void mw_router_destroy(struct mw_net *mn, struct mw_router *r,
-		       struct genl_info *info);
+int mw_router_destroy(struct mw_net *mn, struct mw_router *r,
+		      struct genl_info *info);
 
 /* port.c */
 struct mw_port *mw_port_alloc(const uuid_t *id);
@@ -233,12 +260,43 @@ void mw_port_set_admin(struct mw_net *mn, struct mw_port *p, bool up);
 void mw_port_set_host(struct mw_net *mn, struct mw_port *p, struct mw_host *h);
 void mw_port_refresh(struct mw_net *mn, struct mw_port *p);
 void mw_port_free(struct mw_port *p);
-void mw_port_destroy(struct mw_net *mn, struct mw_port *p,
-		     struct genl_info *info);
+int mw_port_destroy(struct mw_net *mn, struct mw_port *p,
+		    struct genl_info *info);
+
+/* The port's MAC, read once: @buf has 8 bytes (ether_addr_equal_64bits). */
+static inline const u8 *mw_port_mac(const struct mw_port *p, u64 *buf)
+{
+	*buf = READ_ONCE(p->mac_word);
+	return (const u8 *)buf;
+}
+
+static inline void mw_port_set_mac(struct mw_port *p, const u8 *mac)
+{
+	union {
+		u8 mac[ETH_ALEN];
+		u64 word;
+	} v = { .word = 0 };
+
+	ether_addr_copy(v.mac, mac);
+	WRITE_ONCE(p->mac_word, v.word);
+}
 
 static inline struct mw_port *mw_port_peer(const struct mw_port *p)
 {
 	return rcu_dereference_rtnl(p->peer);
+}
+
+/*
+ * Whether the next change of @rt's prefix uses @rt: it is not being deleted
+ * and its egress port, if any, is up. ACTIVE says what the last published
+ * change used. Under RTNL.
+ */
+static inline bool mw_route_usable(const struct mw_route *rt)
+{
+	if (rt->dying)
+		return false;
+	return rt->key.nh_type != MIDWAY_NH_PORT ||
+	       READ_ONCE(rt->key.port->oper_up);
 }
 
 /* route.c */
@@ -247,7 +305,16 @@ void mw_route_keys_destroy(struct mw_net *mn);
 int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
 		    struct netlink_ext_ack *extack);
 void mw_route_refresh(struct mw_net *mn, struct mw_route *rt);
-void mw_route_destroy(struct mw_net *mn, struct mw_route *rt,
+int mw_route_destroy(struct mw_net *mn, struct mw_route *rt,
+		     struct genl_info *info);
+/*
+ * Take the routes of @r (or via @p) out of the forwarding tables, all or
+ * none: 0, or -ENOMEM and nothing changed. mw_route_release() then deletes
+ * each of them.
+ */
+int mw_router_retire_routes(struct mw_net *mn, struct mw_router *r);
+int mw_port_retire_routes(struct mw_net *mn, struct mw_port *p);
+void mw_route_release(struct mw_net *mn, struct mw_route *rt,
 		      struct genl_info *info);
 
 /* host.c */
@@ -255,8 +322,8 @@ struct mw_host *mw_host_alloc(const uuid_t *id);
 int mw_host_insert(struct mw_net *mn, struct mw_host *h,
 		   struct netlink_ext_ack *extack);
 void mw_host_set_local(struct mw_net *mn, struct mw_host *h, bool local);
-void mw_host_destroy(struct mw_net *mn, struct mw_host *h,
-		     struct genl_info *info);
+int mw_host_destroy(struct mw_net *mn, struct mw_host *h,
+		    struct genl_info *info);
 
 /* device.c: ports bound to network devices. */
 int mw_device_init(void);

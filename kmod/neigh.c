@@ -22,7 +22,7 @@
 #include <net/arp.h>
 
 #include "midway.h"
-#include "pipeline.h"
+#include "send.h"
 
 static struct hlist_head *mw_neigh_bucket(struct mw_neigh_table *t, __be32 ip)
 {
@@ -55,6 +55,17 @@ static void mw_neigh_unlink(struct mw_neigh_table *t, struct mw_neigh *n,
 	call_rcu(&n->rcu, mw_neigh_free_rcu);
 }
 
+/*
+ * The timer retries requests and ages learnt entries: it runs only while the
+ * table has entries other than static ones (a host holds every port of the
+ * cloud, most with no neighbour at all). Table lock held.
+ */
+static void mw_neigh_timer_arm(struct mw_neigh_table *t)
+{
+	if (!t->dead && !timer_pending(&t->timer))
+		mod_timer(&t->timer, jiffies + HZ);
+}
+
 static struct mw_neigh *mw_neigh_new(struct mw_neigh_table *t, __be32 ip,
 				     u8 state)
 {
@@ -71,6 +82,7 @@ static struct mw_neigh *mw_neigh_new(struct mw_neigh_table *t, __be32 ip,
 	skb_queue_head_init(&n->queue);
 	hlist_add_head_rcu(&n->node, mw_neigh_bucket(t, ip));
 	t->count++;
+	mw_neigh_timer_arm(t);
 	return n;
 }
 
@@ -113,26 +125,40 @@ static void mw_neigh_update(struct mw_neigh_table *t, __be32 ip, const u8 *mac,
 		t->count++;
 	} else {
 		kfree(n);
+		return;
+	}
+	if (state != MW_NEIGH_STATIC)
+		mw_neigh_timer_arm(t);
+}
+
+/*
+ * Empty @q: drop its packets for @reason, or with MW_DROP_MAX send them
+ * through @dev to @mac. The counters are per CPU: callers in process
+ * context disable bottom halves around it.
+ */
+static void mw_drop_queue(struct mw_port *p, struct sk_buff_head *q,
+			  enum mw_drop_reason reason, struct net_device *dev,
+			  const u8 *mac)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(q))) {
+		if (reason == MW_DROP_MAX)
+			mw_eth_xmit(p, dev, mac, skb);
+		else
+			mw_drop(p, skb, reason);
 	}
 }
 
-static void mw_drop_queue(struct mw_port *p, struct sk_buff_head *q,
-			  enum mw_drop_reason reason)
-{
-	struct sk_buff *skb;
-
-	while ((skb = __skb_dequeue(q)))
-		mw_drop(p, skb, reason);
-}
-
-/* Send the packets that waited for @ip, now at @mac. */
+/* Send the packets that waited for @ip, now at @mac. Under RCU, BH off. */
 static void mw_neigh_release(struct mw_port *p, const u8 *mac,
 			     struct sk_buff_head *ready)
 {
-	struct sk_buff *skb;
+	struct net_device *dev = rcu_dereference_bh(p->dev);
 
-	while ((skb = __skb_dequeue(ready)))
-		mw_eth_xmit(p, mac, skb);
+	if (!skb_queue_empty(ready))
+		mw_drop_queue(p, ready, dev ? MW_DROP_MAX : MW_DROP_PORT_DOWN,
+			      dev, mac);
 }
 
 static void mw_arp_send(struct mw_port *p, int op, __be32 dst_ip,
@@ -140,18 +166,20 @@ static void mw_arp_send(struct mw_port *p, int op, __be32 dst_ip,
 {
 	struct net_device *dev = rcu_dereference_bh(p->dev);
 	struct sk_buff *skb;
+	u64 mac;
 
 	if (!dev)
 		return;
-	skb = arp_create(op, ETH_P_ARP, dst_ip, dev, src_ip, dst_hw, p->mac,
-			 op == ARPOP_REPLY ? dst_hw : NULL);
+	skb = arp_create(op, ETH_P_ARP, dst_ip, dev, src_ip, dst_hw,
+			 mw_port_mac(p, &mac), op == ARPOP_REPLY ? dst_hw : NULL);
 	if (!skb)
 		return;
 	mw_count_tx(p, skb->len);
 	dev_queue_xmit(skb);
 }
 
-void mw_neigh_output(struct mw_port *p, __be32 nh, struct sk_buff *skb)
+void mw_neigh_output(struct mw_port *p, struct net_device *dev, __be32 nh,
+		     struct sk_buff *skb)
 {
 	struct mw_neigh_table *t = &p->neigh;
 	struct sk_buff_head drop;
@@ -162,7 +190,7 @@ void mw_neigh_output(struct mw_port *p, __be32 nh, struct sk_buff *skb)
 	n = mw_neigh_lookup(t, nh);
 	if (n && READ_ONCE(n->state) != MW_NEIGH_INCOMPLETE) {
 		ether_addr_copy(mac, n->mac);
-		mw_eth_xmit(p, mac, skb);
+		mw_eth_xmit(p, dev, mac, skb);
 		return;
 	}
 
@@ -177,7 +205,7 @@ void mw_neigh_output(struct mw_port *p, __be32 nh, struct sk_buff *skb)
 		/* Answered while we took the lock. */
 		ether_addr_copy(mac, n->mac);
 		spin_unlock_bh(&t->lock);
-		mw_eth_xmit(p, mac, skb);
+		mw_eth_xmit(p, dev, mac, skb);
 		return;
 	}
 	if (!n) {
@@ -193,7 +221,8 @@ void mw_neigh_output(struct mw_port *p, __be32 nh, struct sk_buff *skb)
 	}
 	spin_unlock_bh(&t->lock);
 
-	mw_drop_queue(p, &drop, n ? MW_DROP_NEIGH_QUEUE_FULL : MW_DROP_NOMEM);
+	mw_drop_queue(p, &drop, n ? MW_DROP_NEIGH_QUEUE_FULL : MW_DROP_NOMEM,
+		      NULL, NULL);
 	if (probe)
 		mw_arp_send(p, ARPOP_REQUEST, nh, NULL, p->addr);
 }
@@ -290,7 +319,10 @@ int mw_neigh_del(struct mw_port *p, __be32 ip)
 	if (n)
 		mw_neigh_unlink(t, n, &drop);
 	spin_unlock_bh(&t->lock);
-	mw_drop_queue(p, &drop, MW_DROP_NEIGH_FAILED);
+	/* Process context: the drop counters are per CPU. */
+	local_bh_disable();
+	mw_drop_queue(p, &drop, MW_DROP_NEIGH_FAILED, NULL, NULL);
+	local_bh_enable();
 	return n ? 0 : -ENOENT;
 }
 
@@ -304,6 +336,7 @@ static void mw_neigh_timer(struct timer_list *timer)
 	unsigned int n_probe = 0, b, i;
 	struct sk_buff_head drop;
 	struct hlist_node *tmp;
+	bool dynamic = false;
 	struct mw_neigh *n;
 
 	__skb_queue_head_init(&drop);
@@ -312,6 +345,7 @@ static void mw_neigh_timer(struct timer_list *timer)
 		hlist_for_each_entry_safe(n, tmp, &t->buckets[b], node) {
 			if (n->state == MW_NEIGH_STATIC)
 				continue;
+			dynamic = true;
 			if (n->state == MW_NEIGH_REACHABLE &&
 			    time_after(jiffies, n->confirmed + reachable)) {
 				WRITE_ONCE(n->state, MW_NEIGH_STALE);
@@ -331,11 +365,12 @@ static void mw_neigh_timer(struct timer_list *timer)
 			}
 		}
 	}
-	if (!t->dead)
-		mod_timer(&t->timer, jiffies + HZ);
+	/* Entries removed now are counted: the next run finds them gone. */
+	if (dynamic)
+		mw_neigh_timer_arm(t);
 	spin_unlock_bh(&t->lock);
 
-	mw_drop_queue(p, &drop, MW_DROP_NEIGH_FAILED);
+	mw_drop_queue(p, &drop, MW_DROP_NEIGH_FAILED, NULL, NULL);
 	rcu_read_lock_bh();
 	for (i = 0; i < n_probe; i++)
 		mw_arp_send(p, ARPOP_REQUEST, probe[i], NULL, p->addr);
@@ -351,7 +386,6 @@ void mw_neigh_init(struct mw_port *p)
 	for (b = 0; b < MW_NEIGH_BUCKETS; b++)
 		INIT_HLIST_HEAD(&t->buckets[b]);
 	timer_setup(&t->timer, mw_neigh_timer, 0);
-	mod_timer(&t->timer, jiffies + HZ);
 }
 
 /* The port is going away: stop the timer, drop every entry. */

@@ -42,13 +42,15 @@ struct mw_neigh_table {
 	spinlock_t lock;		/* writers; readers use RCU */
 	bool dead;			/* port going away: add nothing */
 	u32 count;
-	struct timer_list timer;	/* retries and ageing, once a second */
+	/* Retries and ageing, once a second while there are learnt entries */
+	struct timer_list timer;
 	struct hlist_head buckets[MW_NEIGH_BUCKETS];
 };
 
 void mw_neigh_init(struct mw_port *p);
 void mw_neigh_flush(struct mw_port *p);
-void mw_neigh_output(struct mw_port *p, __be32 nh, struct sk_buff *skb);
+void mw_neigh_output(struct mw_port *p, struct net_device *dev, __be32 nh,
+		     struct sk_buff *skb);
 void mw_arp_rcv(struct mw_port *p, struct sk_buff *skb);
 int mw_neigh_add_static(struct mw_port *p, __be32 ip, const u8 *mac);
 int mw_neigh_del(struct mw_port *p, __be32 ip);

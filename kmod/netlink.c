@@ -39,6 +39,14 @@ static struct netlink_range_validation mw_weight_range = {
 	.min = 1, .max = MIDWAY_WEIGHT_MAX,
 };
 
+static struct netlink_range_validation mw_icmp_rate_range = {
+	.min = 0, .max = MIDWAY_ICMP_RATE_MAX,
+};
+
+static struct netlink_range_validation mw_icmp_burst_range = {
+	.min = 1, .max = MIDWAY_ICMP_BURST_MAX,
+};
+
 static const struct nla_policy mw_router_policy[MIDWAY_A_ROUTER_MAX + 1] = {
 	[MIDWAY_A_ROUTER_ID]		= MW_POLICY_ID,
 	[MIDWAY_A_ROUTER_NAME]		= MW_POLICY_NAME,
@@ -46,6 +54,8 @@ static const struct nla_policy mw_router_policy[MIDWAY_A_ROUTER_MAX + 1] = {
 	[MIDWAY_A_ROUTER_CASCADE]	= { .type = NLA_FLAG },
 	[MIDWAY_A_ROUTER_N_PORTS]	= MW_POLICY_RO,
 	[MIDWAY_A_ROUTER_N_ROUTES]	= MW_POLICY_RO,
+	[MIDWAY_A_ROUTER_ICMP_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &mw_icmp_rate_range),
+	[MIDWAY_A_ROUTER_ICMP_BURST]	= NLA_POLICY_FULL_RANGE(NLA_U32, &mw_icmp_burst_range),
 };
 
 static const struct nla_policy mw_port_policy[MIDWAY_A_PORT_MAX + 1] = {
@@ -167,6 +177,8 @@ static int mw_fill_router(struct sk_buff *skb, const struct mw_router *r)
 	if (mw_put_uuid(skb, MIDWAY_A_ROUTER_ID, &r->obj.id) ||
 	    (r->name[0] && nla_put_string(skb, MIDWAY_A_ROUTER_NAME, r->name)) ||
 	    nla_put_u8(skb, MIDWAY_A_ROUTER_ADMIN_UP, r->admin_up) ||
+	    nla_put_u32(skb, MIDWAY_A_ROUTER_ICMP_RATE, r->icmp_rate) ||
+	    nla_put_u32(skb, MIDWAY_A_ROUTER_ICMP_BURST, r->icmp_burst) ||
 	    nla_put_u32(skb, MIDWAY_A_ROUTER_N_PORTS, r->n_ports) ||
 	    nla_put_u32(skb, MIDWAY_A_ROUTER_N_ROUTES, r->n_routes))
 		return -EMSGSIZE;
@@ -469,28 +481,28 @@ static int mw_host_busy(const struct mw_obj *o, struct netlink_ext_ack *extack)
 	return -EBUSY;
 }
 
-static void mw_router_del(struct mw_net *mn, struct mw_obj *o,
-			  struct genl_info *info)
-{
-	mw_router_destroy(mn, container_of(o, struct mw_router, obj), info);
-}
-
-static void mw_port_del(struct mw_net *mn, struct mw_obj *o,
-			struct genl_info *info)
-{
-	mw_port_destroy(mn, container_of(o, struct mw_port, obj), info);
-}
-
-static void mw_route_del(struct mw_net *mn, struct mw_obj *o,
+static int mw_router_del(struct mw_net *mn, struct mw_obj *o,
 			 struct genl_info *info)
 {
-	mw_route_destroy(mn, container_of(o, struct mw_route, obj), info);
+	return mw_router_destroy(mn, container_of(o, struct mw_router, obj), info);
 }
 
-static void mw_host_del(struct mw_net *mn, struct mw_obj *o,
+static int mw_port_del(struct mw_net *mn, struct mw_obj *o,
+		       struct genl_info *info)
+{
+	return mw_port_destroy(mn, container_of(o, struct mw_port, obj), info);
+}
+
+static int mw_route_del(struct mw_net *mn, struct mw_obj *o,
 			struct genl_info *info)
 {
-	mw_host_destroy(mn, container_of(o, struct mw_host, obj), info);
+	return mw_route_destroy(mn, container_of(o, struct mw_route, obj), info);
+}
+
+static int mw_host_del(struct mw_net *mn, struct mw_obj *o,
+		       struct genl_info *info)
+{
+	return mw_host_destroy(mn, container_of(o, struct mw_host, obj), info);
 }
 
 static const struct mw_router *mw_port_router(const struct mw_obj *o)
@@ -513,7 +525,8 @@ struct mw_objtype {
 	struct mw_obj *(*get)(struct mw_net *mn, struct genl_info *info, int type);
 	/* Without CASCADE: 0, or -EBUSY and a message. NULL: never busy. */
 	int (*busy)(const struct mw_obj *o, struct netlink_ext_ack *extack);
-	void (*del)(struct mw_net *mn, struct mw_obj *o, struct genl_info *info);
+	/* 0, or an error (no memory) and nothing deleted. */
+	int (*del)(struct mw_net *mn, struct mw_obj *o, struct genl_info *info);
 	const struct mw_router *(*router_of)(const struct mw_obj *o);
 };
 
@@ -613,8 +626,12 @@ static int mw_nl_del(struct sk_buff *skb, struct genl_info *info)
 	else if (t->busy &&
 		 !(t->cascade_attr && nla_get_flag(info->attrs[t->cascade_attr])))
 		err = t->busy(o, info->extack);
-	if (o && !err)
-		t->del(mn, o, info);
+	if (o && !err) {
+		err = t->del(mn, o, info);
+		if (err)
+			NL_SET_ERR_MSG(info->extack,
+				       "cannot rebuild the forwarding table without the deleted routes");
+	}
 	mw_unlock(mn);
 	return err;
 }
@@ -638,6 +655,15 @@ static int mw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* Routers ------------------------------------------------------------------ */
 
+/* The ICMP error rate limit of the router's ports; read by the packet path. */
+static void mw_router_apply_icmp(struct mw_router *r, struct nlattr **a)
+{
+	if (a[MIDWAY_A_ROUTER_ICMP_RATE])
+		WRITE_ONCE(r->icmp_rate, nla_get_u32(a[MIDWAY_A_ROUTER_ICMP_RATE]));
+	if (a[MIDWAY_A_ROUTER_ICMP_BURST])
+		WRITE_ONCE(r->icmp_burst, nla_get_u32(a[MIDWAY_A_ROUTER_ICMP_BURST]));
+}
+
 static int mw_nl_router_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mw_net *mn = mw_info_net(info);
@@ -654,6 +680,7 @@ static int mw_nl_router_new(struct sk_buff *skb, struct genl_info *info)
 		nla_strscpy(r->name, a[MIDWAY_A_ROUTER_NAME], sizeof(r->name));
 	if (a[MIDWAY_A_ROUTER_ADMIN_UP])
 		r->admin_up = nla_get_u8(a[MIDWAY_A_ROUTER_ADMIN_UP]);
+	mw_router_apply_icmp(r, a);
 
 	mw_lock(mn);
 	if (mw_router_lookup(mn, &r->obj.id)) {
@@ -688,6 +715,7 @@ static int mw_nl_router_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (a[MIDWAY_A_ROUTER_NAME])
 		nla_strscpy(r->name, a[MIDWAY_A_ROUTER_NAME], sizeof(r->name));
+	mw_router_apply_icmp(r, a);
 	if (a[MIDWAY_A_ROUTER_ADMIN_UP])
 		mw_router_set_admin(mn, r, nla_get_u8(a[MIDWAY_A_ROUTER_ADMIN_UP]));
 	mw_notify(mn, MIDWAY_CMD_ROUTER_SET, r, info);
@@ -777,7 +805,7 @@ static void mw_port_apply_common(struct mw_port *p, struct nlattr **a)
 	if (a[MIDWAY_A_PORT_NAME])
 		nla_strscpy(p->name, a[MIDWAY_A_PORT_NAME], sizeof(p->name));
 	if (a[MIDWAY_A_PORT_MAC])
-		memcpy(p->mac, nla_data(a[MIDWAY_A_PORT_MAC]), ETH_ALEN);
+		mw_port_set_mac(p, nla_data(a[MIDWAY_A_PORT_MAC]));
 	if (a[MIDWAY_A_PORT_PROXY_ARP])
 		WRITE_ONCE(p->proxy_arp, nla_get_u8(a[MIDWAY_A_PORT_PROXY_ARP]));
 	if (a[MIDWAY_A_PORT_ADDR]) {
@@ -1072,7 +1100,8 @@ static int mw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
 err_unlock:
 	mw_unlock(mn);
 err_free:
-	kfree(rt);
+	/* A failed insert may have shown it to readers for an instant. */
+	kfree_rcu(rt, rcu);
 	return err;
 }
 
@@ -1080,6 +1109,7 @@ static int mw_nl_route_lookup(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mw_net *mn = mw_info_net(info);
 	struct nlattr **a = info->attrs;
+	const struct mw_nhgroup *g;
 	__be32 dst, src = 0;
 	struct mw_router *r;
 	struct mw_route *rt;
@@ -1087,8 +1117,8 @@ static int mw_nl_route_lookup(struct sk_buff *skb, struct genl_info *info)
 	u8 proto = 0;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_ROUTER_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_ROUTE_DST))
+	if (mw_require(info, MIDWAY_A_ROUTE_ROUTER_ID) ||
+	    mw_require(info, MIDWAY_A_ROUTE_DST))
 		return -EINVAL;
 	dst = nla_get_in_addr(a[MIDWAY_A_ROUTE_DST]);
 	if (a[MIDWAY_A_ROUTE_SRC])
@@ -1108,8 +1138,9 @@ static int mw_nl_route_lookup(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	rcu_read_lock();
-	rt = mw_route_select(r, src, dst,
-			     mw_flow_hash(src, dst, proto, htons(sport), htons(dport)));
+	g = mw_route_group(r->fib, src, dst);
+	rt = g ? mw_group_member(g, mw_ecmp_hash(src, dst, proto, htons(sport),
+						  htons(dport))) : NULL;
 	rcu_read_unlock();
 	if (rt) {
 		err = mw_reply(info, MIDWAY_CMD_ROUTE_LOOKUP, rt);
@@ -1145,9 +1176,9 @@ static int mw_nl_neigh_new(struct sk_buff *skb, struct genl_info *info)
 	struct mw_port *p;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_NEIGH_PORT_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_NEIGH_ADDR) ||
-	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_NEIGH_MAC))
+	if (mw_require(info, MIDWAY_A_NEIGH_PORT_ID) ||
+	    mw_require(info, MIDWAY_A_NEIGH_ADDR) ||
+	    mw_require(info, MIDWAY_A_NEIGH_MAC))
 		return -EINVAL;
 	if (!is_valid_ether_addr(nla_data(a[MIDWAY_A_NEIGH_MAC]))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[MIDWAY_A_NEIGH_MAC],
@@ -1174,8 +1205,8 @@ static int mw_nl_neigh_del(struct sk_buff *skb, struct genl_info *info)
 	struct mw_port *p;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIDWAY_A_NEIGH_PORT_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, MIDWAY_A_NEIGH_ADDR))
+	if (mw_require(info, MIDWAY_A_NEIGH_PORT_ID) ||
+	    mw_require(info, MIDWAY_A_NEIGH_ADDR))
 		return -EINVAL;
 	mw_lock(mn);
 	p = mw_get_neigh_port(mn, info);
@@ -1270,6 +1301,28 @@ static int mw_host_check_local(struct mw_net *mn, struct genl_info *info,
 	return -EBUSY;
 }
 
+/*
+ * A host that stops being local must have no port bound to a device: its
+ * ports become remote, reached through a tunnel, and a device left bound
+ * would keep feeding the router frames of a port that lives elsewhere.
+ */
+static int mw_host_check_unlocal(struct genl_info *info, struct mw_host *h)
+{
+	struct nlattr *nla = info->attrs[MIDWAY_A_HOST_LOCAL];
+	struct mw_port *p;
+
+	if (!nla || nla_get_u8(nla) || !h->local)
+		return 0;
+	list_for_each_entry(p, &h->ports, host_node) {
+		if (rtnl_dereference(p->dev)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+					    "the host has ports bound to devices: unbind them first");
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
 static int mw_nl_host_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mw_net *mn = mw_info_net(info);
@@ -1321,6 +1374,8 @@ static int mw_nl_host_set(struct sk_buff *skb, struct genl_info *info)
 	if (!h)
 		goto out;
 	err = mw_host_check_local(mn, info, h);
+	if (!err)
+		err = mw_host_check_unlocal(info, h);
 	if (err)
 		goto out;
 	if (a[MIDWAY_A_HOST_NAME])

@@ -27,6 +27,7 @@ struct mw_port *mw_port_alloc(const uuid_t *id)
 		return NULL;
 	}
 	p->admin_up = true;
+	spin_lock_init(&p->icmp.lock);
 	eth_random_addr(p->mac);
 	INIT_LIST_HEAD(&p->routes);
 	INIT_LIST_HEAD(&p->host_node);
@@ -181,15 +182,19 @@ void mw_port_set_host(struct mw_net *mn, struct mw_port *p, struct mw_host *h)
 	mw_port_refresh(mn, p);
 }
 
-void mw_port_destroy(struct mw_net *mn, struct mw_port *p,
-		     struct genl_info *info)
+int mw_port_destroy(struct mw_net *mn, struct mw_port *p,
+		    struct genl_info *info)
 {
 	struct mw_route *rt, *tmp;
 	struct mw_port *peer;
+	int err;
 
 	mw_assert_locked(mn);
+	err = mw_port_retire_routes(mn, p);
+	if (err)
+		return err;
 	list_for_each_entry_safe(rt, tmp, &p->routes, port_node)
-		mw_route_destroy(mn, rt, NULL);
+		mw_route_release(mn, rt, NULL);
 
 	mw_notify(mn, MIDWAY_CMD_PORT_DEL, p, info);
 
@@ -211,4 +216,5 @@ void mw_port_destroy(struct mw_net *mn, struct mw_port *p,
 	xa_erase(&mn->tunnel_keys, p->tunnel_key);
 	mw_table_remove(&mn->ports, &p->obj);
 	mw_port_free(p);
+	return 0;
 }

@@ -31,22 +31,14 @@ void mw_route_keys_destroy(struct mw_net *mn)
 	rhashtable_destroy(&mn->route_keys);
 }
 
-static bool mw_route_compute_active(const struct mw_route *rt)
-{
-	if (rt->key.nh_type != MIDWAY_NH_PORT)
-		return true;
-	return READ_ONCE(rt->key.port->oper_up);
-}
-
-/* Called under RTNL when the egress port's state may have changed. */
+/*
+ * Called under RTNL when the egress port's state may have changed: the
+ * route's prefix follows, now or, without memory, later (prefix.h).
+ */
 void mw_route_refresh(struct mw_net *mn, struct mw_route *rt)
 {
-	bool active = mw_route_compute_active(rt);
-
-	if (active == rt->active)
-		return;
-	WRITE_ONCE(rt->active, active);
-	mw_prefix_update(mn, rt->prefix);
+	if (mw_route_usable(rt) != rt->active)
+		mw_prefix_refresh(mn, rt->prefix);
 }
 
 int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
@@ -76,13 +68,12 @@ int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
 		return err;
 	}
 
-	rt->active = mw_route_compute_active(rt);
 	err = mw_prefix_add_route(mn, rt);
 	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot add the route to the forwarding table");
 		mw_table_remove(&mn->routes, &rt->obj);
 		rhashtable_remove_fast(&mn->route_keys, &rt->key_node,
 				       mw_route_key_params);
-		synchronize_rcu();	/* before the caller's kfree() */
 		return err;
 	}
 	list_add_tail(&rt->router_node, &r->routes);
@@ -94,7 +85,47 @@ int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
 	return 0;
 }
 
-void mw_route_destroy(struct mw_net *mn, struct mw_route *rt,
+/*
+ * Mark the routes on @head (linked through the list_head at @node in struct
+ * mw_route) dying and build their prefixes' next hops without them: all (0)
+ * or none (an error, and the marks cleared).
+ */
+static int mw_routes_retire(struct mw_net *mn, struct list_head *head,
+			    size_t node)
+{
+	struct mw_prefix_batch b;
+	struct list_head *pos;
+	int err;
+
+#define mw_route_at(pos)	((struct mw_route *)((char *)(pos) - node))
+	mw_assert_locked(mn);
+	list_for_each(pos, head)
+		mw_route_at(pos)->dying = true;
+	mw_prefix_batch_begin(&b);
+	list_for_each(pos, head)
+		mw_prefix_batch_add(&b, mw_route_at(pos)->prefix);
+	err = mw_prefix_batch_end(mn, &b);
+	if (err)
+		list_for_each(pos, head)
+			mw_route_at(pos)->dying = false;
+#undef mw_route_at
+	return err;
+}
+
+int mw_router_retire_routes(struct mw_net *mn, struct mw_router *r)
+{
+	return mw_routes_retire(mn, &r->routes,
+				offsetof(struct mw_route, router_node));
+}
+
+int mw_port_retire_routes(struct mw_net *mn, struct mw_port *p)
+{
+	return mw_routes_retire(mn, &p->routes,
+				offsetof(struct mw_route, port_node));
+}
+
+/* Delete @rt, which no published next-hop set uses any more. */
+void mw_route_release(struct mw_net *mn, struct mw_route *rt,
 		      struct genl_info *info)
 {
 	struct mw_port *p = rt->key.port;
@@ -113,4 +144,23 @@ void mw_route_destroy(struct mw_net *mn, struct mw_route *rt,
 		p->n_routes--;
 	}
 	kfree_rcu(rt, rcu);
+}
+
+int mw_route_destroy(struct mw_net *mn, struct mw_route *rt,
+		     struct genl_info *info)
+{
+	struct mw_prefix_batch b;
+	int err;
+
+	mw_assert_locked(mn);
+	rt->dying = true;
+	mw_prefix_batch_begin(&b);
+	mw_prefix_batch_add(&b, rt->prefix);
+	err = mw_prefix_batch_end(mn, &b);
+	if (err) {
+		rt->dying = false;
+		return err;
+	}
+	mw_route_release(mn, rt, info);
+	return 0;
 }

@@ -21,6 +21,8 @@ struct mw_router *mw_router_alloc(const uuid_t *id)
 	}
 	uuid_copy(&r->obj.id, id);
 	r->admin_up = true;
+	r->icmp_rate = MIDWAY_ICMP_RATE_DEFAULT;
+	r->icmp_burst = MIDWAY_ICMP_BURST_DEFAULT;
 	INIT_LIST_HEAD(&r->ports);
 	INIT_LIST_HEAD(&r->routes);
 	INIT_LIST_HEAD(&r->partial);
@@ -72,20 +74,30 @@ void mw_router_set_admin(struct mw_net *mn, struct mw_router *r, bool up)
 	}
 }
 
-void mw_router_destroy(struct mw_net *mn, struct mw_router *r,
-		       struct genl_info *info)
+/*
+ * Every route of the router goes at once: each prefix loses all its routes,
+ * which takes no memory, so this cannot fail; nor can deleting its ports,
+ * which then have no route left.
+ */
+int mw_router_destroy(struct mw_net *mn, struct mw_router *r,
+		      struct genl_info *info)
 {
 	struct mw_route *rt, *rt_tmp;
 	struct mw_port *p, *p_tmp;
+	int err;
 
 	mw_assert_locked(mn);
+	err = mw_router_retire_routes(mn, r);
+	if (WARN_ON_ONCE(err))
+		return err;
 	list_for_each_entry_safe(rt, rt_tmp, &r->routes, router_node)
-		mw_route_destroy(mn, rt, NULL);
+		mw_route_release(mn, rt, NULL);
 	list_for_each_entry_safe(p, p_tmp, &r->ports, router_node)
-		mw_port_destroy(mn, p, NULL);
+		WARN_ON_ONCE(mw_port_destroy(mn, p, NULL));
 
 	mw_notify(mn, MIDWAY_CMD_ROUTER_DEL, r, info);
 	mw_table_remove(&mn->routers, &r->obj);
 	INIT_RCU_WORK(&r->free_work, mw_router_free_work);
 	queue_rcu_work(mw_wq, &r->free_work);
+	return 0;
 }

@@ -13,12 +13,12 @@ if [ -x "$cp" ] || [ -f "$cp" ]; then
 	echo "lint: checkpatch --strict"
 	ignore=FILE_PATH_CHANGES,SPDX_LICENSE_TAG,LINUX_VERSION_CODE
 	perl "$cp" --strict --no-tree --terse --show-types --ignore "$ignore" \
-		-f $(ls kmod/*.c kmod/*.h uapi/linux/*.h | grep -v "drops\.[ch]") || rc=1
+		-f $(ls kmod/*.c kmod/*.h uapi/linux/*.h | grep -v "stats\.[ch]") || rc=1
 	# An X-macro list (as the kernel's own net/dropreason-core.h) is a
 	# macro checkpatch cannot parse as an expression; only for that file.
 	perl "$cp" --strict --no-tree --terse --show-types \
 		--ignore "$ignore,COMPLEX_MACRO,MACRO_ARG_REUSE,MACRO_ARG_UNUSED" \
-		-f kmod/drops.h kmod/drops.c || rc=1
+		-f kmod/stats.h kmod/stats.c || rc=1
 else
 	echo "lint: $cp missing: run 'make deps'"; rc=1
 fi

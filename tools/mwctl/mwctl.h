@@ -43,6 +43,8 @@ struct mw_router {
 	struct mwnl_uuid	id;
 	char			name[MIDWAY_NAME_MAX];
 	bool			admin_up;
+	uint32_t		icmp_rate;
+	uint32_t		icmp_burst;
 	uint32_t		n_ports;
 	uint32_t		n_routes;
 };

@@ -11,11 +11,13 @@
 
 void router_usage(void)
 {
-	fputs("Usage: mwctl router add name NAME [id UUID] [down]\n"
-	      "       mwctl router set ROUTER [name NAME] [up|down]\n"
+	fputs("Usage: mwctl router add name NAME [id UUID] [down] [ICMP]\n"
+	      "       mwctl router set ROUTER [name NAME] [up|down] [ICMP]\n"
 	      "       mwctl router del ROUTER [cascade]\n"
 	      "       mwctl [-j] [-p] router show [ROUTER]\n"
-	      "ROUTER := { NAME | UUID }\n", stdout);
+	      "ROUTER := { NAME | UUID }\n"
+	      "ICMP := [icmp-rate N] [icmp-burst N]   (errors per second and port; 0: no limit)\n",
+	      stdout);
 }
 
 int router_parse(struct nlmsghdr *nlh, struct mw_router *r)
@@ -28,6 +30,8 @@ int router_parse(struct nlmsghdr *nlh, struct mw_router *r)
 		return -EPROTO;
 	get_str(tb[MIDWAY_A_ROUTER_NAME], r->name, sizeof(r->name));
 	r->admin_up = get_u8(tb[MIDWAY_A_ROUTER_ADMIN_UP], 0);
+	r->icmp_rate = get_u32(tb[MIDWAY_A_ROUTER_ICMP_RATE], 0);
+	r->icmp_burst = get_u32(tb[MIDWAY_A_ROUTER_ICMP_BURST], 0);
 	r->n_ports = get_u32(tb[MIDWAY_A_ROUTER_N_PORTS], 0);
 	r->n_routes = get_u32(tb[MIDWAY_A_ROUTER_N_ROUTES], 0);
 	return 0;
@@ -49,8 +53,8 @@ int router_dump(struct vec *routers)
 }
 
 /*
- * show:  router NAME id UUID up|down ports N routes N
- * event: router EVENT NAME UUID up|down ports N routes N
+ * show:  router NAME id UUID up|down icmp-rate N icmp-burst N ports N routes N
+ * event: router EVENT NAME UUID up|down icmp-rate N icmp-burst N ports N routes N
  */
 void router_print(const struct mw_router *r, const char *event)
 {
@@ -67,9 +71,42 @@ void router_print(const struct mw_router *r, const char *event)
 	out_text("%s", r->name[0] ? r->name : id);
 	out_str("id", event ? "%s" : "id %s", id);
 	out_bool("admin_up", "up", "down", r->admin_up);
+	out_uint("icmp_rate", "icmp-rate %lu", r->icmp_rate);
+	out_uint("icmp_burst", "icmp-burst %lu", r->icmp_burst);
 	out_uint("ports", "ports %lu", r->n_ports);
 	out_uint("routes", "routes %lu", r->n_routes);
 	out_obj_end();
+}
+
+/* icmp-rate N, icmp-burst N: -1 on error, 1 if @arg was one, else 0. */
+static int parse_icmp(struct cmdline *c, const char *arg, int64_t *rate,
+		      int64_t *burst)
+{
+	uint32_t v;
+
+	if (is(arg, "icmp-rate")) {
+		arg = cl_value(c, "icmp-rate");
+		if (!arg || parse_u32("icmp-rate", arg, 0, MIDWAY_ICMP_RATE_MAX, &v))
+			return -1;
+		*rate = v;
+		return 1;
+	}
+	if (is(arg, "icmp-burst")) {
+		arg = cl_value(c, "icmp-burst");
+		if (!arg || parse_u32("icmp-burst", arg, 1, MIDWAY_ICMP_BURST_MAX, &v))
+			return -1;
+		*burst = v;
+		return 1;
+	}
+	return 0;
+}
+
+static void put_icmp(struct nl_msg *msg, int64_t rate, int64_t burst)
+{
+	if (rate >= 0)
+		put_u32(msg, MIDWAY_A_ROUTER_ICMP_RATE, rate);
+	if (burst >= 0)
+		put_u32(msg, MIDWAY_A_ROUTER_ICMP_BURST, burst);
 }
 
 static int router_add(struct cmdline *c)
@@ -77,9 +114,16 @@ static int router_add(struct cmdline *c)
 	struct mwnl_uuid given, id;
 	const char *name = NULL, *arg;
 	bool have_id = false, up = true;
+	int64_t rate = -1, burst = -1;
 	struct nl_msg *msg;
+	int r;
 
 	while ((arg = cl_next(c))) {
+		r = parse_icmp(c, arg, &rate, &burst);
+		if (r < 0)
+			return -1;
+		if (r)
+			continue;
 		if (is(arg, "name")) {
 			arg = cl_value(c, "name");
 			if (!arg || parse_name(arg, &name))
@@ -104,19 +148,26 @@ static int router_add(struct cmdline *c)
 	put_uuid(msg, MIDWAY_A_ROUTER_ID, &id);
 	put_str(msg, MIDWAY_A_ROUTER_NAME, name);
 	put_u8(msg, MIDWAY_A_ROUTER_ADMIN_UP, up);
+	put_icmp(msg, rate, burst);
 	return request(msg, NULL, NULL);
 }
 
 static int router_set(struct cmdline *c)
 {
 	const char *which = cl_next(c), *name = NULL, *arg;
+	int64_t rate = -1, burst = -1;
 	struct mwnl_uuid id;
 	struct nl_msg *msg;
-	int up = -1;
+	int up = -1, r;
 
 	if (!which)
 		return fail("router set needs ROUTER");
 	while ((arg = cl_next(c))) {
+		r = parse_icmp(c, arg, &rate, &burst);
+		if (r < 0)
+			return -1;
+		if (r)
+			continue;
 		if (is(arg, "name")) {
 			arg = cl_value(c, "name");
 			if (!arg || parse_name(arg, &name))
@@ -136,6 +187,7 @@ static int router_set(struct cmdline *c)
 		put_str(msg, MIDWAY_A_ROUTER_NAME, name);
 	if (up >= 0)
 		put_u8(msg, MIDWAY_A_ROUTER_ADMIN_UP, up);
+	put_icmp(msg, rate, burst);
 	return request(msg, NULL, NULL);
 }
 

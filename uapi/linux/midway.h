@@ -50,13 +50,24 @@
  *     ID              required
  *     NAME            optional, up to MIDWAY_NAME_MAX - 1 bytes, NUL-terminated
  *     ADMIN_UP        optional u8 0/1, default 1 on NEW
+ *     ICMP_RATE       optional u32, 0..MIDWAY_ICMP_RATE_MAX, default
+ *                     MIDWAY_ICMP_RATE_DEFAULT: the ICMP errors (unreachable,
+ *                     time exceeded, fragmentation needed) that each port of
+ *                     the router may send per second (RFC 1812 4.3.2.8); 0:
+ *                     no limit. Echo replies are not limited.
+ *     ICMP_BURST      optional u32, 1..MIDWAY_ICMP_BURST_MAX, default
+ *                     MIDWAY_ICMP_BURST_DEFAULT: how many of them a port may
+ *                     send at once after a quiet time (the token bucket's
+ *                     depth). Errors over the limit are not sent, and are
+ *                     counted as the drop reason "icmp_ratelimited" of the
+ *                     port.
  *   SET changes only the attributes present.
  * MIDWAY_CMD_ROUTER_DEL
  *     ID              required
  *     CASCADE         optional flag
  * MIDWAY_CMD_ROUTER_GET
- *   do:   ID required; the reply has ID, NAME, ADMIN_UP, and the read-only
- *         counts N_PORTS and N_ROUTES.
+ *   do:   ID required; the reply has ID, NAME, ADMIN_UP, ICMP_RATE,
+ *         ICMP_BURST, and the read-only counts N_PORTS and N_ROUTES.
  *   dump: no attributes; one message per router.
  *
  * MIDWAY_CMD_PORT_NEW
@@ -111,12 +122,15 @@
  *   Routes to one prefix with the same weight form an ECMP group.
  * MIDWAY_CMD_ROUTE_DEL
  *     ID required.
+ *   NEW, and every DEL that takes routes away (ROUTE_DEL, and PORT_DEL and
+ *   HOST_DEL with CASCADE), either change the forwarding table or fail
+ *   with -ENOMEM and change nothing.
  * MIDWAY_CMD_ROUTE_GET
  *   do:   ID required.
  *   dump: optional ROUTER_ID restricts the dump to that router's routes.
- *   Replies carry the read-only ACTIVE: 1 when the route is used for
- *   forwarding. A route via a port is kept while the port is down, but is
- *   inactive.
+ *   Replies carry the read-only ACTIVE: 1 when the forwarding table holds
+ *   the route as usable (its next hops were last published with it). A
+ *   route via a port is kept while the port is down, but is inactive.
  *
  * MIDWAY_CMD_HOST_NEW, _SET
  *     ID              required
@@ -182,6 +196,10 @@
 #define MIDWAY_TUNNEL_KEY_MAX		0xffffff
 #define MIDWAY_WEIGHT_DEFAULT		100
 #define MIDWAY_WEIGHT_MAX		65535
+#define MIDWAY_ICMP_RATE_DEFAULT	1000
+#define MIDWAY_ICMP_RATE_MAX		1000000
+#define MIDWAY_ICMP_BURST_DEFAULT	50
+#define MIDWAY_ICMP_BURST_MAX		10000
 
 enum midway_port_kind {
 	MIDWAY_PORT_KIND_EXTERIOR = 1,
@@ -203,6 +221,8 @@ enum {
 	MIDWAY_A_ROUTER_CASCADE,	/* flag, DEL only */
 	MIDWAY_A_ROUTER_N_PORTS,	/* u32, read-only */
 	MIDWAY_A_ROUTER_N_ROUTES,	/* u32, read-only */
+	MIDWAY_A_ROUTER_ICMP_RATE,	/* u32, 0..1000000 */
+	MIDWAY_A_ROUTER_ICMP_BURST,	/* u32, 1..10000 */
 
 	__MIDWAY_A_ROUTER_MAX,
 	MIDWAY_A_ROUTER_MAX = (__MIDWAY_A_ROUTER_MAX - 1)

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Prefixes, ECMP groups and resilient hashing: see nexthop.h.
+ * Prefixes, their next-hop sets and their publication in the routers'
+ * forwarding tables: see prefix.h.
  */
 #include <linux/inetdevice.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
-#include "fib.h"
 #include "midway.h"
-#include "nexthop.h"
+#include "prefix.h"
 
 static const struct rhashtable_params mw_prefix_params = {
 	.key_len		= sizeof(struct mw_prefix_key),
@@ -39,67 +40,24 @@ static int mw_member_index(const struct mw_nhgroup *g,
 }
 
 /*
- * Give each bucket a member, every member its fair share (the first
- * BUCKETS % n members one more). A bucket's "home" member is the one it has
- * when the group is built afresh: bucket b belongs to member b % n.
- *
- * When members only left since the previous table @old, a bucket stays
- * with its member if that is its home (pass 1), or else while the member is
- * under its share (pass 2); the rest go home if there is room, else to any
- * member under its share (pass 3): a member that leaves takes only its own
- * flows with it. When a member joins, every bucket goes home: the layout is
- * the fresh one again, so after a member comes back the spread is exactly
- * what it was before it left.
+ * Give @g's buckets to its members. When members only left since the
+ * previous group @old, every bucket keeps its member if it can
+ * (mw_ecmp_fill()); when one joined, the group is laid out afresh.
  */
 static void mw_nhgroup_fill(struct mw_nhgroup *g, const struct mw_nhgroup *old)
 {
-	u16 quota[MW_ECMP_MAX], count[MW_ECMP_MAX] = {};
-	DECLARE_BITMAP(taken, MW_ECMP_BUCKETS);
+	s8 owner[MW_ECMP_BUCKETS];	/* a member index, or -1 */
 	unsigned int n = g->n_members, b, m;
-	int owner[MW_ECMP_BUCKETS];
 
 	/* One member (the common case, and every route install): no buckets. */
 	if (n == 1)
 		return;
-	bitmap_zero(taken, MW_ECMP_BUCKETS);
-	for (m = 0; m < n; m++)
-		quota[m] = MW_ECMP_BUCKETS / n + (m < MW_ECMP_BUCKETS % n);
 	for (m = 0; old && m < n; m++)
 		if (mw_member_index(old, g->members[m]) < 0)
 			old = NULL;	/* a member joined */
-	for (b = 0; b < MW_ECMP_BUCKETS; b++)
-		owner[b] = old ? mw_member_index(g, mw_group_member(old, b)) : -1;
-
-	for (b = 0; b < MW_ECMP_BUCKETS; b++) {
-		if (owner[b] == b % n) {
-			g->buckets[b] = owner[b];
-			count[owner[b]]++;
-			__set_bit(b, taken);
-		}
-	}
-	for (b = 0; b < MW_ECMP_BUCKETS; b++) {
-		int i = owner[b];
-
-		if (!test_bit(b, taken) && i >= 0 && count[i] < quota[i]) {
-			g->buckets[b] = i;
-			count[i]++;
-			__set_bit(b, taken);
-		}
-	}
-	m = 0;
-	for (b = 0; b < MW_ECMP_BUCKETS; b++) {
-		if (test_bit(b, taken))
-			continue;
-		if (count[b % n] < quota[b % n]) {
-			g->buckets[b] = b % n;
-			count[b % n]++;
-			continue;
-		}
-		while (count[m] >= quota[m])
-			m++;
-		g->buckets[b] = m;
-		count[m]++;
-	}
+	for (b = 0; old && b < MW_ECMP_BUCKETS; b++)
+		owner[b] = mw_member_index(g, mw_group_member(old, b));
+	mw_ecmp_fill(g->buckets, n, old ? owner : NULL);
 }
 
 static const struct mw_nhgroup *mw_nhset_find(const struct mw_nhset *set,
@@ -131,7 +89,7 @@ static u32 mw_nhset_draft(struct mw_prefix *pfx, struct mw_nhgroup_draft *d,
 	u32 n = 0, i, j;
 
 	list_for_each_entry(rt, &pfx->routes, prefix_node) {
-		if (!READ_ONCE(rt->active))
+		if (!mw_route_usable(rt))
 			continue;
 		for (i = 0; i < n; i++)
 			if (d[i].src == rt->key.src &&
@@ -195,8 +153,8 @@ static struct mw_nhset *mw_nhset_one(struct mw_route *rt)
 }
 
 /*
- * The next-hop set of @pfx's active routes, NULL when none is active, or an
- * ERR_PTR. @old is the set published now, for resilience.
+ * The next-hop set of @pfx's usable routes (mw_route_usable()), NULL when
+ * none is, or an ERR_PTR. @old is the set published now, for resilience.
  */
 static struct mw_nhset *mw_nhset_build(struct mw_prefix *pfx,
 				       const struct mw_nhset *old)
@@ -211,7 +169,7 @@ static struct mw_nhset *mw_nhset_build(struct mw_prefix *pfx,
 	u8 *buckets;
 
 	list_for_each_entry(rt, &pfx->routes, prefix_node) {
-		if (READ_ONCE(rt->active)) {
+		if (mw_route_usable(rt)) {
 			only = rt;
 			n++;
 		}
@@ -291,39 +249,62 @@ static void mw_prefix_fallbacks_update(struct mw_prefix *pfx)
 			mw_prefix_set_fallback(p);
 }
 
-/*
- * Publish @pfx's next hops again after its routes or their state changed,
- * and put it in or take it out of the router's forwarding table. If memory
- * runs out the prefix stops forwarding rather than keep pointers to routes
- * that may be going away.
- */
-void mw_prefix_update(struct mw_net *mn, struct mw_prefix *pfx)
+/* Build @pfx's next set from the usability of its routes now. */
+static int mw_prefix_prepare(struct mw_prefix *pfx)
 {
+	const struct mw_nhset *old = NULL;
+	struct mw_nhset *set;
+
+	if (pfx->in_fib)
+		old = rtnl_dereference(pfx->nhset);
+	set = mw_nhset_build(pfx, old);
+	if (IS_ERR(set))
+		return PTR_ERR(set);
+	pfx->next = set;
+	pfx->prepared = true;
+	return 0;
+}
+
+static void mw_prefix_abort(struct mw_prefix *pfx)
+{
+	kfree(pfx->next);
+	pfx->next = NULL;
+	pfx->prepared = false;
+}
+
+/*
+ * Publish the set mw_prefix_prepare() built, and put the prefix in or take
+ * it out of the router's table. Fails only when the prefix must enter the
+ * table and cannot: the prefix is then as it was.
+ */
+static int mw_prefix_commit(struct mw_prefix *pfx)
+{
+	struct mw_nhset *old = rtnl_dereference(pfx->nhset), *set = pfx->next;
 	struct mw_router *r = pfx->key.router;
-	struct mw_nhset *old, *set;
 	bool was_in = pfx->in_fib;
+	struct mw_route *rt;
 	int err;
 
 	ASSERT_RTNL();
-	old = rtnl_dereference(pfx->nhset);
-	set = mw_nhset_build(pfx, old);
-	if (IS_ERR(set)) {
-		net_warn_ratelimited("midway: out of memory, prefix %pI4/%u stops forwarding\n",
-				     &pfx->key.dst, pfx->key.len);
-		set = NULL;
-	}
-	rcu_assign_pointer(pfx->nhset, set);
-	if (old)
-		kfree_rcu(old, rcu);
-
-	if (set && !pfx->in_fib) {
-		err = mw_fib_insert(r->fib, pfx->key.dst, pfx->key.len, pfx);
-		if (err)
-			net_warn_ratelimited("midway: cannot add %pI4/%u to the forwarding table: %d\n",
-					     &pfx->key.dst, pfx->key.len, err);
-		else
+	pfx->next = NULL;
+	pfx->prepared = false;
+	if (set) {
+		/* The hops first: whoever finds the prefix finds them too. */
+		rcu_assign_pointer(pfx->nhset, set);
+		if (!pfx->in_fib) {
+			err = mw_fib_insert(r->fib, pfx->key.dst, pfx->key.len, pfx);
+			if (err) {
+				/* Only a stale reader may have seen it. */
+				rcu_assign_pointer(pfx->nhset, old);
+				kfree_rcu(set, rcu);
+				return err;
+			}
 			pfx->in_fib = true;
-	} else if (!set && pfx->in_fib) {
+		}
+		if (old)
+			kfree_rcu(old, rcu);
+	} else if (pfx->in_fib) {
+		/* Its old set stays, for lookups that found it an instant ago. */
 		mw_fib_remove(r->fib, pfx->key.dst, pfx->key.len);
 		pfx->in_fib = false;
 	}
@@ -338,6 +319,94 @@ void mw_prefix_update(struct mw_net *mn, struct mw_prefix *pfx)
 	}
 	if (was_in != pfx->in_fib && !list_empty(&r->partial))
 		mw_prefix_fallbacks_update(pfx);
+
+	/* What the table holds now. */
+	list_for_each_entry(rt, &pfx->routes, prefix_node)
+		WRITE_ONCE(rt->active, mw_route_usable(rt));
+	return 0;
+}
+
+/* Prepare and publish @pfx's next hops: 0, or an error and no change. */
+static int mw_prefix_sync(struct mw_prefix *pfx)
+{
+	int err = mw_prefix_prepare(pfx);
+
+	return err ?: mw_prefix_commit(pfx);
+}
+
+/* Retry @pfx later; the routes' ACTIVE flags still say what it holds. */
+static void mw_prefix_resync_later(struct mw_net *mn, struct mw_prefix *pfx,
+				   int err)
+{
+	net_warn_ratelimited("midway: cannot update %pI4/%u (%d), retrying\n",
+			     &pfx->key.dst, pfx->key.len, err);
+	if (list_empty(&pfx->resync_node))
+		list_add_tail(&pfx->resync_node, &mn->resync);
+	if (!mn->dying)
+		mod_delayed_work(mw_wq, &mn->resync_work, HZ / 10);
+}
+
+void mw_prefix_refresh(struct mw_net *mn, struct mw_prefix *pfx)
+{
+	int err = mw_prefix_sync(pfx);
+
+	if (err)
+		mw_prefix_resync_later(mn, pfx, err);
+	else if (!list_empty(&pfx->resync_node))
+		list_del_init(&pfx->resync_node);
+}
+
+void mw_prefix_resync_work(struct work_struct *work)
+{
+	struct mw_net *mn = container_of(to_delayed_work(work), struct mw_net,
+					 resync_work);
+	struct mw_prefix *pfx, *tmp;
+	LIST_HEAD(todo);
+	int err;
+
+	mw_lock(mn);
+	list_splice_init(&mn->resync, &todo);
+	list_for_each_entry_safe(pfx, tmp, &todo, resync_node) {
+		list_del_init(&pfx->resync_node);
+		err = mw_prefix_sync(pfx);
+		if (err)
+			mw_prefix_resync_later(mn, pfx, err);
+	}
+	mw_unlock(mn);
+}
+
+void mw_prefix_batch_begin(struct mw_prefix_batch *b)
+{
+	INIT_LIST_HEAD(&b->prefixes);
+	b->err = 0;
+}
+
+void mw_prefix_batch_add(struct mw_prefix_batch *b, struct mw_prefix *pfx)
+{
+	if (b->err || pfx->prepared)
+		return;
+	b->err = mw_prefix_prepare(pfx);
+	if (!b->err)
+		list_add_tail(&pfx->batch_node, &b->prefixes);
+}
+
+int mw_prefix_batch_end(struct mw_net *mn, struct mw_prefix_batch *b)
+{
+	struct mw_prefix *pfx, *tmp;
+	int err;
+
+	list_for_each_entry_safe(pfx, tmp, &b->prefixes, batch_node) {
+		list_del(&pfx->batch_node);
+		if (b->err) {
+			mw_prefix_abort(pfx);
+			continue;
+		}
+		/* Routes only leave: a prefix enters the table only to resync. */
+		err = mw_prefix_commit(pfx);
+		if (err)
+			mw_prefix_resync_later(mn, pfx, err);
+	}
+	return b->err;
 }
 
 int mw_prefix_add_route(struct mw_net *mn, struct mw_route *rt)
@@ -348,8 +417,10 @@ int mw_prefix_add_route(struct mw_net *mn, struct mw_route *rt)
 		.len = rt->key.dst_len,
 	};
 	struct mw_prefix *pfx;
+	bool fresh = false;
 	int err;
 
+	ASSERT_RTNL();
 	pfx = rhashtable_lookup_fast(&mn->prefixes, &key, mw_prefix_params);
 	if (!pfx) {
 		pfx = kzalloc(sizeof(*pfx), GFP_KERNEL);
@@ -358,30 +429,51 @@ int mw_prefix_add_route(struct mw_net *mn, struct mw_route *rt)
 		pfx->key = key;
 		INIT_LIST_HEAD(&pfx->routes);
 		INIT_LIST_HEAD(&pfx->partial_node);
+		INIT_LIST_HEAD(&pfx->resync_node);
 		err = rhashtable_insert_fast(&mn->prefixes, &pfx->node,
 					     mw_prefix_params);
 		if (err) {
 			kfree(pfx);
 			return err;
 		}
+		fresh = true;
 	}
 	list_add_tail(&rt->prefix_node, &pfx->routes);
 	rt->prefix = pfx;
-	mw_prefix_update(mn, pfx);
+	err = mw_prefix_sync(pfx);
+	if (err) {
+		list_del(&rt->prefix_node);
+		rt->prefix = NULL;
+		if (fresh) {
+			rhashtable_remove_fast(&mn->prefixes, &pfx->node,
+					       mw_prefix_params);
+			kfree_rcu(pfx, rcu);
+		}
+		return err;
+	}
+	/* A new usable route resyncs a prefix that was behind. */
+	if (!list_empty(&pfx->resync_node))
+		list_del_init(&pfx->resync_node);
 	return 0;
 }
 
 void mw_prefix_del_route(struct mw_net *mn, struct mw_route *rt)
 {
 	struct mw_prefix *pfx = rt->prefix;
+	struct mw_nhset *set;
 
+	ASSERT_RTNL();
 	list_del(&rt->prefix_node);
-	mw_prefix_update(mn, pfx);
-	if (list_empty(&pfx->routes)) {
-		rhashtable_remove_fast(&mn->prefixes, &pfx->node,
-				       mw_prefix_params);
-		kfree_rcu(pfx, rcu);
-	}
+	if (!list_empty(&pfx->routes))
+		return;
+	/* No route: out of the table (its last change saw to it), freed. */
+	WARN_ON_ONCE(pfx->in_fib || pfx->prepared);
+	list_del(&pfx->resync_node);
+	rhashtable_remove_fast(&mn->prefixes, &pfx->node, mw_prefix_params);
+	set = rtnl_dereference(pfx->nhset);
+	if (set)
+		kfree_rcu(set, rcu);
+	kfree_rcu(pfx, rcu);
 }
 
 const struct mw_nhgroup *mw_prefix_group(const struct mw_prefix *pfx,
