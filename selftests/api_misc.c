@@ -418,6 +418,40 @@ TEST_F(misc, dump_validation)
 	EXPECT_NE(0, r.emsg[0]) TH_LOG("no extack message");
 }
 
+/*
+ * Every request without a required attribute is refused with a message
+ * and the missing attribute's type, whichever command it is.
+ */
+TEST_F(misc, missing_attrs_named)
+{
+	static const struct {
+		uint8_t cmd;
+		int given, missing;
+	} cases[] = {
+		{ MIDWAY_CMD_ROUTE_LOOKUP, MIDWAY_A_ROUTE_ROUTER_ID, MIDWAY_A_ROUTE_DST },
+		{ MIDWAY_CMD_NEIGH_NEW, MIDWAY_A_NEIGH_PORT_ID, MIDWAY_A_NEIGH_ADDR },
+		{ MIDWAY_CMD_NEIGH_DEL, MIDWAY_A_NEIGH_PORT_ID, MIDWAY_A_NEIGH_ADDR },
+	};
+	struct mw_sock *s = self->s;
+	struct mw_result r;
+	unsigned int i;
+	char what[64];
+
+	MW_DO(s, one_of_each(s));
+	for (i = 0; i < MW_ARRAY_SIZE(cases); i++) {
+		struct nl_msg *m = mw_req(s, cases[i].cmd, 0);
+
+		mw_put_id(m, cases[i].given,
+			  cases[i].given == MIDWAY_A_ROUTE_ROUTER_ID ? RID(1) : PID(1));
+		snprintf(what, sizeof(what), "command %u without attribute %d",
+			 cases[i].cmd, cases[i].missing);
+		__mw_reject(_metadata, s, m, EINVAL, 0, what, &r);
+		EXPECT_TRUE(r.has_miss && r.miss_type == cases[i].missing)
+			TH_LOG("%s: the missing attribute is not named", what);
+		mw_result_free(&r);
+	}
+}
+
 /* Commands the family does not have, or has for notifications only. */
 TEST_F(misc, unknown_commands)
 {

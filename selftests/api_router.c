@@ -290,6 +290,57 @@ TEST_F(router, reject_missing_id)
 }
 
 /*
+ * The ICMP error rate limit: defaults on NEW, set on NEW and SET, refused
+ * out of range at the attribute, and a SET without it keeps it.
+ */
+TEST_F(router, icmp_limit)
+{
+	struct mw_sock *s = self->s;
+	struct nl_msg *m;
+	struct mw_msg *r;
+
+	MW_DO(s, mw_router_new(s, RID(1), "a"));
+	r = GET_ROUTER(s, RID(1));
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(MIDWAY_ICMP_RATE_DEFAULT, mw_u32(r, MIDWAY_A_ROUTER_ICMP_RATE));
+	EXPECT_EQ(MIDWAY_ICMP_BURST_DEFAULT, mw_u32(r, MIDWAY_A_ROUTER_ICMP_BURST));
+	free(r);
+
+	m = MSG_ROUTER(s, MIDWAY_CMD_ROUTER_NEW, RID(2));
+	nla_put_u32(m, MIDWAY_A_ROUTER_ICMP_RATE, 0);
+	nla_put_u32(m, MIDWAY_A_ROUTER_ICMP_BURST, 1);
+	MW_OK(s, m);
+	r = GET_ROUTER(s, RID(2));
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(0, mw_u32(r, MIDWAY_A_ROUTER_ICMP_RATE)) TH_LOG("0: no limit");
+	EXPECT_EQ(1, mw_u32(r, MIDWAY_A_ROUTER_ICMP_BURST));
+	free(r);
+
+	m = MSG_ROUTER(s, MIDWAY_CMD_ROUTER_SET, RID(1));
+	nla_put_u32(m, MIDWAY_A_ROUTER_ICMP_RATE, MIDWAY_ICMP_RATE_MAX);
+	MW_OK(s, m);
+	m = MSG_ROUTER(s, MIDWAY_CMD_ROUTER_SET, RID(1));
+	nla_put_u32(m, MIDWAY_A_ROUTER_ICMP_BURST, MIDWAY_ICMP_BURST_MAX);
+	MW_OK(s, m);
+	r = GET_ROUTER(s, RID(1));
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(MIDWAY_ICMP_RATE_MAX, mw_u32(r, MIDWAY_A_ROUTER_ICMP_RATE))
+		TH_LOG("a SET of the burst alone keeps the rate");
+	EXPECT_EQ(MIDWAY_ICMP_BURST_MAX, mw_u32(r, MIDWAY_A_ROUTER_ICMP_BURST));
+	free(r);
+
+	m = MSG_ROUTER(s, MIDWAY_CMD_ROUTER_SET, RID(1));
+	nla_put_u32(m, MIDWAY_A_ROUTER_ICMP_RATE, MIDWAY_ICMP_RATE_MAX + 1);
+	mw_reject_at(s, m, ERANGE, MIDWAY_A_ROUTER_ICMP_RATE, "icmp-rate too large");
+	m = MSG_ROUTER(s, MIDWAY_CMD_ROUTER_SET, RID(1));
+	nla_put_u32(m, MIDWAY_A_ROUTER_ICMP_BURST, 0);
+	mw_reject_at(s, m, ERANGE, MIDWAY_A_ROUTER_ICMP_BURST, "icmp-burst 0");
+	m = MSG_ROUTER(s, MIDWAY_CMD_ROUTER_NEW, RID(3));
+	nla_put_u32(m, MIDWAY_A_ROUTER_ICMP_BURST, MIDWAY_ICMP_BURST_MAX + 1);
+	mw_reject_at(s, m, ERANGE, MIDWAY_A_ROUTER_ICMP_BURST, "icmp-burst too large");
+}
+
+/*
  * Lengths and ranges are checked by the family's policies: the netlink core
  * answers -ERANGE for a value, or a binary attribute's size, out of its
  * range, and -EINVAL for a malformed attribute.

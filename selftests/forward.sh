@@ -45,9 +45,17 @@ out=$(va ping -c 1 -W 2 10.8.0.1)
 check "reject route answers host unreachable" \
 	grep -q "From 10.1.0.1.*Destination Host Unreachable" <<<"$out"
 
+# Silently: counted as a blackhole drop on VM a's port, and not one ICMP
+# message comes back to VM a.
+d0=$(port_drop a-vm blackhole)
+i0=$(icmp_in va InMsgs)
 out=$(va ping -c 1 -W 1 10.9.0.1)
-check "blackhole route drops silently" \
+check "blackhole route: the echo request is not answered" \
 	grep -q "1 packets transmitted, 0 received" <<<"$out"
+check_eq "blackhole route: counted as a blackhole drop" \
+	"$(($(port_drop a-vm blackhole) - d0))" 1
+check_eq "blackhole route: no ICMP message comes back" \
+	"$(($(icmp_in va InMsgs) - i0))" 0
 
 out=$(va ping -c 1 -W 2 10.7.0.1)
 check "no route in the provider answers net unreachable" \
@@ -86,21 +94,36 @@ vb iperf3 -s -1 -D -I /tmp/iperf3.pid >/dev/null 2>&1
 sleep 1
 check "iperf3 TCP through three routers" quiet va iperf3 -c 10.2.0.2 -t 2
 
-# Fragmentation: tapb's MTU lowered; DF packets get frag-needed.
+# Fragmentation: tapb's MTU lowered. First without DF, before VM a knows
+# the path MTU (it would then fragment itself): b-vm must cut each 1228-byte
+# packet in two; then DF packets get frag-needed.
 ip link set tapb mtu 1000
 ip -n vb link set eth0 mtu 1000
+tx0=$($mw -j port stats b-vm | jq -r '.[0].stats.tx.packets')
+check "packet without DF over the MTU is fragmented and answered" \
+	quiet va ping -c 2 -W 2 -M dont -s 1200 10.2.0.2
+# (At least: an ARP probe of VM b may go out too.)
+check "b-vm sent the two echo requests as four fragments" \
+	test "$(($($mw -j port stats b-vm | jq -r '.[0].stats.tx.packets') - tx0))" -ge 4
 out=$(va ping -c 1 -W 2 -M "do" -s 1200 10.2.0.2)
 check "DF packet over the egress MTU gets fragmentation needed" \
 	grep -q "From 10.2.0.1.*mtu = 1000\|Frag needed.*mtu = 1000" <<<"$out"
-check "packet without DF over the MTU is fragmented and answered" \
-	quiet va ping -c 1 -W 2 -M dont -s 1200 10.2.0.2
 
-# Admin down on the peer interior port: its routes go inactive.
+# Admin down on the peer interior port: its routes go inactive, which the
+# provider's lookup shows, and traffic to them gets net unreachable from the
+# provider (its only route to 10.2/16 is gone).
 $mw port set p-b down
+out=$($mw route get router provider 10.2.0.2 2>&1)
+echo "$out" | diag
+check "a route via a down interior port: route get finds none" \
+	grep -q "no active route" <<<"$out"
 out=$(va ping -c 1 -W 1 10.2.0.2)
-check "a route via a down interior port is not used" \
-	grep -q "Destination Net Unreachable\|0 received" <<<"$out"
+check "a route via a down interior port is not used: net unreachable" \
+	grep -q "From 169.254.1.1.*Destination Net Unreachable" <<<"$out"
 $mw port set p-b up
-check "and is used again when the port comes back" quiet va ping -c 1 -W 2 10.2.0.2
+out=$($mw route get router provider 10.2.0.2 2>&1)
+check "route get finds it again when the port comes back" \
+	grep -q "via 169.254.2.2 port p-b" <<<"$out"
+check "and it is used again" quiet va ping -c 1 -W 2 10.2.0.2
 
 tap_end

@@ -80,6 +80,18 @@ vm_ns() {
 	ip -n "$1" route add default via "$4"
 }
 
+# A counter of port $1 from "port stats -j", at jq path $2 (.stats.rx.packets);
+# one drop reason of it (no_route): 0 when never counted.
+port_stat() { $mw -j port stats "$1" | jq -r ".[0]$2 // 0"; }
+port_drop() { port_stat "$1" ".drops.$2"; }
+# An ICMP counter of netns $1 from /proc/net/snmp: InMsgs, InTimeExcds, ...
+# shellcheck disable=SC2016  # the awk program
+icmp_in() {
+	ip netns exec "$1" awk -v f="$2" '
+		/^Icmp:/ && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; next }
+		/^Icmp:/ && h { print $c[f]; exit }' /proc/net/snmp
+}
+
 # The VMs of topo_tenants.
 va() { ip netns exec va "$@"; }
 vb() { ip netns exec vb "$@"; }

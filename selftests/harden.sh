@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The datapath's defences, each against the defect it fixes: VLAN-tagged
+# input, the ICMP error rate limit, a prefix replaced under traffic, a port
+# unbound while it fragments, a neighbour deleted with packets waiting, the
+# neighbour timer of idle ports, a MAC change, a local host that would leave
+# devices bound. Runs in the test VM as root with midway.ko loaded; on the
+# debug kernel (tools/vm/run --kernel debug) the runner also fails it on any
+# lockdep, KASAN, preemption or kmemleak report.
+#
+# The topology of forward.sh (topo_tenants of selftests/lib.sh):
+#
+#   netns va 10.1.0.2 -- tapa [tenantA] a-up == p-a [provider] p-b == b-up
+#   [tenantB] tapb -- 10.2.0.2 netns vb
+#
+# IPv6 is off in the VMs, so that only the test's packets cross the ports.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=selftests/lib.sh
+. selftests/lib.sh
+
+stat() { port_stat "$@"; }
+drop() { port_drop "$@"; }
+
+tap_start
+set -e
+topo_tenants --no-ipv6
+modprobe 8021q 2>/dev/null || true
+avm_mac=$($mw -j port show a-vm | jq -r '.[0].mac')
+va_mac=$(ip -n va -j link show eth0 | jq -r '.[0].address')
+set +e
+check "ping from VM a to VM b (neighbours learnt)" quiet va ping -c 2 -W 2 10.2.0.2
+
+# --- 1. VLAN-tagged frames are dropped, never routed ---------------------------
+# VM a writes raw frames on its eth0: an ICMP echo to VM b, as a VLAN 100
+# (802.1Q) frame and as an 802.1ad one. The stack moves the tag into the
+# skb's metadata before midway sees the frame; routed, the tag would go back
+# on the wire at tapb. Both must be dropped as "vlan", and none may leave
+# by tapb.
+inject() {	# COUNT TPID: frames to VM b with a tag of TPID, VLAN 100
+	va /usr/bin/python3 - "$avm_mac" "$va_mac" "$1" "$2" <<'EOF'
+import socket, struct, sys
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff); s += s >> 16
+    return ~s & 0xffff
+dst, src = (bytes.fromhex(m.replace(":", "")) for m in sys.argv[1:3])
+count, tpid = int(sys.argv[3]), int(sys.argv[4], 0)
+icmp = struct.pack("!BBHHH", 8, 0, 0, 0x4d57, 1) + b"midway" * 8
+icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 1, 0, 64, 1, 0,
+                 socket.inet_aton("10.1.0.2"), socket.inet_aton("10.2.0.2"))
+ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+frame = dst + src + struct.pack("!HH", tpid, 100) + b"\x08\x00" + ip + icmp
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+for _ in range(count):
+    s.send(frame)
+EOF
+}
+vlan0=$(drop a-vm vlan)
+# What leaves by tapb, tagged or ICMP; a ping after the injection shows
+# that the capture was running.
+timeout 15 tcpdump -i tapb -nn -e -l "vlan or icmp" >/tmp/tapb.txt 2>/dev/null &
+cap=$!
+sleep 3
+inject 10 0x8100
+inject 10 0x88a8
+va ping -c 1 -W 2 10.2.0.2 >/dev/null
+sleep 1
+kill $cap 2>/dev/null
+wait $cap
+diag </tmp/tapb.txt
+check_eq "802.1Q and 802.1ad tagged frames counted as vlan drops" \
+	"$(($(drop a-vm vlan) - vlan0))" 20
+check_eq "no tagged frame leaves by tapb" "$(grep -c 802.1 /tmp/tapb.txt)" 0
+check_eq "only the control ping's request and reply cross tapb" \
+	"$(grep -c "ICMP echo" /tmp/tapb.txt)" 2
+check "untagged traffic still flows" quiet va ping -c 1 -W 2 10.2.0.2
+
+# --- 2. ICMP errors are rate-limited per port -----------------------------------
+# 40 echo requests with TTL 1 expire at tenantA, whose port a-vm answers each
+# with time exceeded: at most the burst of 5 (and what 1 per second refills
+# meanwhile) may be sent; the rest are counted as icmp_ratelimited.
+$mw router set tenantA icmp-rate 1 icmp-burst 5
+out=$($mw -j router show tenantA | jq -r '.[0] | "\(.icmp_rate) \(.icmp_burst)"')
+check_eq "router show has the ICMP limit" "$out" "1 5"
+t0=$(icmp_in va InTimeExcds)
+r0=$(drop a-vm icmp_ratelimited)
+va ping -c 40 -i 0.02 -t 1 -W 1 10.2.0.2 >/dev/null 2>&1
+sleep 1
+got=$(($(icmp_in va InTimeExcds) - t0))
+limited=$(($(drop a-vm icmp_ratelimited) - r0))
+echo "# $got time-exceeded received, $limited suppressed" | diag
+check "5 or 6 time-exceeded errors reach the sender, not 40" \
+	test "$got" -ge 5 -a "$got" -le 6
+check_eq "the others are counted as icmp_ratelimited" "$((got + limited))" 40
+$mw router set tenantA icmp-rate 0
+t0=$(icmp_in va InTimeExcds)
+va ping -c 40 -i 0.02 -t 1 -W 1 10.2.0.2 >/dev/null 2>&1
+sleep 1
+check_eq "icmp-rate 0: no limit" "$(($(icmp_in va InTimeExcds) - t0))" 40
+$mw router set tenantA icmp-rate 1000 icmp-burst 50
+out=$($mw router set tenantA icmp-burst 0 2>&1)
+check "out-of-range icmp-burst is refused" grep -q "icmp-burst" <<<"$out"
+
+# --- 3. A prefix flapping over a shorter one never answers "no route" -----------
+# The provider routes 10.2/16 to tenantB; 10.2.0.2/32 is added and deleted
+# 2000 times while VM a pings VM b. Each lookup must find the /32 or the
+# /16, never neither: the provider's ingress port p-a counts no no_route.
+prov=$($mw -j router show provider | jq -r '.[0].id')
+pb=$($mw -j port show p-b | jq -r '.[0].id')
+nr0=$(drop p-a no_route)
+va ping -f -c 100000 -w 60 10.2.0.2 >/tmp/flood 2>&1 &
+flood=$!
+sleep 1
+build/selftests/route_churn "$prov" "$pb" 2000 10.2.0.2/32 169.254.2.2 | diag
+kill -INT $flood 2>/dev/null
+wait $flood
+grep 'packets transmitted' /tmp/flood | diag
+check_eq "no lookup fell between the /32 and the /16" \
+	"$(($(drop p-a no_route) - nr0))" 0
+
+# --- 4. Unbinding the egress port while it fragments ---------------------------
+# tapb's MTU is 1000; VM a floods 3000-byte pings without DF, which b-vm
+# fragments, while b-vm is unbound and bound again 100 times.
+ip link set tapb mtu 1000
+ip -n vb link set eth0 mtu 1000
+va ping -f -M dont -s 3000 -w 40 10.2.0.2 >/tmp/flood 2>&1 &
+flood=$!
+sleep 1
+ok=1
+for _ in $(seq 100); do
+	$mw port unbind b-vm && $mw port bind b-vm dev tapb || ok=0
+done
+kill -INT $flood 2>/dev/null
+wait $flood
+grep 'packets transmitted' /tmp/flood | diag
+check "100 unbind/bind cycles under fragmenting load" test $ok = 1
+check "fragmented pings flow again" quiet va ping -c 2 -W 2 -M dont -s 3000 10.2.0.2
+ip link set tapb mtu 1500
+ip -n vb link set eth0 mtu 1500
+
+# --- 5. Deleting a neighbour with packets waiting for it ------------------------
+# tenantB sends 10.5/24 via 10.2.0.99, which nobody answers: three pings
+# wait in the neighbour entry; deleting it over netlink drops them (counted
+# from process context, with bottom halves off).
+$mw route add router provider 10.5.0.0/24 via 169.254.2.2 port p-b
+$mw route add router tenantB 10.5.0.0/24 via 10.2.0.99 port b-vm
+nf0=$(drop b-vm neigh_failed)
+rx0=$(stat a-vm .stats.rx.packets)
+for i in 1 2 3; do va ping -c 1 -W 1 "10.5.0.$i" >/dev/null 2>&1 & done
+# shellcheck disable=SC2317  # called by wait_for
+three_in() { test "$(($(stat a-vm .stats.rx.packets) - rx0))" -ge 3; }
+wait_for 5 three_in
+out=$($mw neigh show b-vm)
+echo "$out" | diag
+check "the next hop waits for an answer" grep -q "^10.2.0.99 .*incomplete" <<<"$out"
+check "neigh del of it" "$mw" neigh del b-vm 10.2.0.99
+wait
+check_eq "its waiting packets counted as neigh_failed" \
+	"$(($(drop b-vm neigh_failed) - nf0))" 3
+
+# --- 6. Idle ports arm no neighbour timer ----------------------------------------
+# 50 more ports with nothing learnt; the timer of a port runs only while
+# it has learnt entries. Traced for 3 s with the timer_start event.
+for i in $(seq 50); do
+	$mw port add router tenantA name "idle$i" exterior host h1
+done
+tr=/sys/kernel/tracing
+timer_starts() {	# SECONDS: how many times the neighbour timer was armed
+	echo > $tr/trace
+	echo 1 > $tr/events/timer/timer_start/enable
+	sleep "$1"
+	echo 0 > $tr/events/timer/timer_start/enable
+	grep -c "function=mw_neigh_timer" $tr/trace
+}
+if [ -e $tr/events/timer/timer_start/enable ]; then
+	ip -n va neigh flush dev eth0
+	for p in a-vm b-vm; do
+		$mw -j neigh show "$p" | jq -r '.[] | .address' |
+			while read -r a; do $mw neigh del "$p" "$a"; done
+	done
+	sleep 2	# the last run of the timers, which find their tables empty
+	check_eq "no neighbour timer runs while no port has learnt entries" \
+		"$(timer_starts 3)" 0
+	va ping -c 1 -W 2 10.2.0.2 >/dev/null
+	check "a learnt entry runs its port's timer" test "$(timer_starts 3)" -ge 2
+else
+	ok "# SKIP no tracefs timer events in this kernel"
+fi
+
+# --- 7. A MAC change takes effect both ways ------------------------------------
+$mw port set a-vm mac 02:00:00:00:0a:01
+ip -n va neigh flush dev eth0
+check "ping after the port's MAC changed" quiet va ping -c 2 -W 2 10.2.0.2
+check_eq "VM a learnt the new MAC" \
+	"$(ip -n va -j neigh show 10.1.0.1 | jq -r '.[0].lladdr')" 02:00:00:00:0a:01
+
+# --- 8. The local host cannot become remote while its ports are bound -----------
+out=$($mw host set h1 remote 2>&1)
+echo "$out" | diag
+check "host set remote refused while ports are bound" \
+	grep -q "unbind them first" <<<"$out"
+check_eq "and the host is still local" \
+	"$($mw -j host show h1 | jq -r '.[0].local')" true
+check "the datapath still works" quiet va ping -c 1 -W 2 10.2.0.2
+
+tap_end
