@@ -41,17 +41,24 @@ static bool mw_icmp_allow(struct mw_port *in)
 	u32 rate = READ_ONCE(in->router->icmp_rate);
 	u32 burst = READ_ONCE(in->router->icmp_burst);
 	struct mw_icmp_bucket *b = &in->icmp;
-	u64 now, cost;
+	u64 now, cost, full;
 	bool ok;
 
 	if (!rate)
 		return true;
 	cost = NSEC_PER_SEC / rate;
+	full = cost * burst;
 	now = ktime_get_mono_fast_ns();
 	spin_lock(&b->lock);
-	/* Starts full: b->last is 0 for a new port. */
-	b->credit = min(b->credit + (now - b->last), cost * burst);
-	b->last = now;
+	/*
+	 * A new port (last 0) starts full. Clocks read on two CPUs may
+	 * arrive out of order: time never runs backwards for the bucket.
+	 */
+	if (unlikely(!b->last))
+		b->credit = full;
+	else if (now > b->last)
+		b->credit = min(b->credit + (now - b->last), full);
+	b->last = max(b->last, now);
 	ok = b->credit >= cost;
 	if (ok)
 		b->credit -= cost;
