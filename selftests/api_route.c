@@ -130,6 +130,20 @@ TEST_F(route, new_get_every_nh_type)
 	free(r);
 }
 
+static int lookup(struct mw_sock *s, uint32_t src, uint32_t dst);
+
+/*
+ * ACTIVE must say what forwarding does: the route (number) that router 1's
+ * lookup picks for 10.1.1.1 (10.0.0.0/8 via port 1, else the blackhole
+ * default route 3) and for 10.9.1.1 (10.9.0.0/16 via interior port 2 first).
+ */
+#define EXPECT_FWD(s, n10, n109) do {					\
+	EXPECT_EQ((n10), lookup((s), 0, mw_ip(10, 1, 1, 1)))		\
+		TH_LOG("lookup of 10.1.1.1 disagrees with ACTIVE");	\
+	EXPECT_EQ((n109), lookup((s), 0, mw_ip(10, 9, 1, 1)))		\
+		TH_LOG("lookup of 10.9.1.1 disagrees with ACTIVE");	\
+} while (0)
+
 /* A route via a port is kept while the port is down, but inactive. */
 TEST_F(route, active_follows_port)
 {
@@ -144,37 +158,46 @@ TEST_F(route, active_follows_port)
 	MW_DO(s, mw_route_new(s, TID(3), RID(1), 0, 0, MIDWAY_NH_BLACKHOLE, NULL, 0));
 	EXPECT_EQ(1, active(s, TID(1))) TH_LOG("exterior port on a remote host");
 	EXPECT_EQ(0, active(s, TID(2))) TH_LOG("interior port without a peer");
+	EXPECT_FWD(s, 1, 1);
 
 	MW_DO(s, PORT_ADMIN(s, PID(1), 0));
 	EXPECT_EQ(0, active(s, TID(1))) TH_LOG("port admin down");
 	EXPECT_NE(NULL, GET_ROUTE(s, TID(1))) TH_LOG("the route must be kept");
+	EXPECT_FWD(s, 3, 3);
 	MW_DO(s, PORT_ADMIN(s, PID(1), 1));
 	EXPECT_EQ(1, active(s, TID(1)));
+	EXPECT_FWD(s, 1, 1);
 
 	MW_DO(s, ROUTER_ADMIN(s, RID(1), 0));
 	EXPECT_EQ(0, active(s, TID(1))) TH_LOG("router admin down");
 	EXPECT_EQ(1, active(s, TID(3))) TH_LOG("a blackhole does not depend on ports");
+	EXPECT_FWD(s, 3, 3);
 	MW_DO(s, ROUTER_ADMIN(s, RID(1), 1));
 	EXPECT_EQ(1, active(s, TID(1)));
 
 	/* Peering brings the interior port, and the route via it, up. */
 	MW_DO(s, mw_port_int(s, PID(4), RID(2), &a));
 	EXPECT_EQ(1, active(s, TID(2))) TH_LOG("interior port got a peer");
+	EXPECT_FWD(s, 1, 2);
 	MW_DO(s, PORT_ADMIN(s, PID(4), 0));
 	EXPECT_EQ(0, active(s, TID(2))) TH_LOG("the peer went admin down");
+	EXPECT_FWD(s, 1, 1);
 	MW_DO(s, PORT_ADMIN(s, PID(4), 1));
 	EXPECT_EQ(1, active(s, TID(2)));
 	MW_DO(s, mw_del(s, MIDWAY_CMD_PORT_DEL, MIDWAY_A_PORT_ID, PID(4),
 			MIDWAY_A_PORT_CASCADE));
 	EXPECT_EQ(0, active(s, TID(2))) TH_LOG("the peer was deleted");
+	EXPECT_FWD(s, 1, 1);
 
 	/* The port's host becomes the local one, then remote again. */
 	MW_DO(s, mw_exec(s, ({ struct nl_msg *m = MSG_HOST(s, MIDWAY_CMD_HOST_SET, HID(1));
 			       nla_put_u8(m, MIDWAY_A_HOST_LOCAL, 1); m; }), NULL));
 	EXPECT_EQ(0, active(s, TID(1))) TH_LOG("the port's host became local, port unbound");
+	EXPECT_FWD(s, 3, 3);
 	MW_DO(s, mw_exec(s, ({ struct nl_msg *m = MSG_HOST(s, MIDWAY_CMD_HOST_SET, HID(1));
 			       nla_put_u8(m, MIDWAY_A_HOST_LOCAL, 0); m; }), NULL));
 	EXPECT_EQ(1, active(s, TID(1)));
+	EXPECT_FWD(s, 1, 1);
 }
 
 /* Routes to one prefix with the same weight form an ECMP group. */
