@@ -60,7 +60,7 @@ $(KSFT_HEADERS) &:
 	touch $(KSFT_HEADERS)
 
 # Helpers that speak through libmidway, the project's own netlink client.
-SELFTESTS_MWNL	:= $(BUILD)/selftests/route_churn
+SELFTESTS_MWNL	:= $(BUILD)/selftests/route_churn $(BUILD)/selftests/port_flap
 
 selftests: $(SELFTESTS_MWNL)
 
