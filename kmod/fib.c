@@ -37,12 +37,21 @@
  * Updates never modify what readers can see, except by single aligned
  * stores: a change rebuilds, bottom up, the nodes on the path to what it
  * touches into new blocks (copy-on-write), then publishes each changed chunk
- * entry with a release store and frees the replaced blocks after a grace
- * period. Everything is allocated before anything is published, so a failed
- * allocation leaves the table as it was. Replacing a prefix's leaf, or
- * removing one when memory is short, overwrites the leaf pointers of its runs
- * (and of its whole node, or the chunk entries that point to it) in place
- * instead.
+ * entry with a release store and retires the replaced blocks. Everything is
+ * allocated before anything is published, so a failed allocation leaves the
+ * table as it was. Replacing a prefix's leaf, or removing one when memory is
+ * short, overwrites the leaf pointers of its runs (and of its whole node, or
+ * the chunk entries that point to it) in place instead.
+ *
+ * Retiring never waits for a grace period: the updater holds RTNL. The
+ * blocks a change unpublishes (nodes and chunks) go, all together, into a
+ * "retire batch" (struct fib_retire) that one call_rcu() frees; the batch is
+ * the change's last allocation, made before anything is published, so that
+ * -ENOMEM leaves the table as it was. A whole node, which only the removal of
+ * its prefix retires (and that must not fail), carries its own rcu_head in
+ * the bytes that kmalloc() gives it anyway (struct fib_whole). Nodes carry no
+ * rcu_head: 16 bytes more per node would cost 4.8 bytes per prefix (see
+ * Documentation/fib.md).
  *
  * The exact prefixes, with their leaves, are also kept in an open-addressing
  * hash table ("rules"): a prefix can be entirely hidden by more specific ones
@@ -54,6 +63,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -74,15 +84,28 @@
 #define FIB_RULES_MIN	64
 
 /*
- * No route: in a chunk, a whole node (one run) whose leaf is NULL, laid out
- * as struct mw_fib_node with one entry; in dir, a chunk of those. Lookups of
- * empty /18 and /8 then take the common path.
+ * A whole node: a node of one run (struct mw_fib_node with one entry, as
+ * lookups read it), owned by its prefix and kept in the rules. kmalloc()
+ * gives its 17 bytes 32: its rcu_head takes the place of the run's prefix
+ * length and the slack after it. Lookups never read those bytes, and updates
+ * no longer do once the node is unpublished, so the removal of its prefix
+ * (which cannot fail) retires it with call_rcu() without allocating anything.
  */
-static const struct {
+struct fib_whole {
 	u64 leafvec;
 	unsigned long entry[1];
-	u8 plen1[1];
-} fib_empty_node = {
+	union {
+		u8 plen1[1];
+		struct rcu_head rcu;
+	};
+};
+
+/*
+ * No route: in a chunk, a whole node whose leaf is NULL, never retired; in
+ * dir, a chunk of those. Lookups of empty /18 and /8 then take the common
+ * path.
+ */
+static const struct fib_whole fib_empty_node = {
 	.leafvec = 1,
 };
 
@@ -130,6 +153,25 @@ struct mw_fib_ptrs {
 	size_t n, cap;
 };
 
+/*
+ * A retire batch: blocks (nodes and chunks, all from kmalloc()) that a
+ * change unpublished, freed together by one RCU callback after a grace
+ * period. A change allocates its batches before it publishes anything, one
+ * per FIB_RETIRE_MAX blocks, so that a callback, which runs in softirq, frees
+ * a bounded number (as kfree_rcu()'s pages do). The callback needs nothing of
+ * the table: a batch may outlive mw_fib_destroy().
+ */
+struct fib_retire {
+	struct rcu_head rcu;
+	struct fib_retire *next;	/* the change's next batch, until sent */
+	u32 n, cap;
+	void *block[];
+};
+
+/* Batches of at most a page (kmalloc-4k): 508 blocks. */
+#define FIB_RETIRE_MAX \
+	((4096 - sizeof(struct fib_retire)) / sizeof(void *))
+
 /* The table: what lookups read (fib.h), then what changes need. */
 struct mw_fib_table {
 	struct mw_fib fib;
@@ -153,8 +195,10 @@ struct mw_fib_table {
 	/* Scratch of the change in progress (changes are serialized). */
 	struct mw_fib_slot work[FIB_LEVELS][FIB_SLOTS];
 	struct mw_fib_ptrs fresh;	/* new blocks: freed if the change fails */
-	struct mw_fib_ptrs stale;	/* replaced blocks: freed after a GP */
+	struct mw_fib_ptrs stale;	/* replaced blocks: to retire */
 	size_t fresh_mem, stale_mem;	/* their kmalloc() sizes */
+	/* Batches to retire stale (and given back chunks) into, once published */
+	struct fib_retire *retire;
 	struct mw_fib_pending *pending;
 	size_t n_pending, cap_pending;
 	/* Which of fresh, stale and pending existed when the change began */
@@ -332,7 +376,7 @@ static void fib_begin(struct mw_fib_table *t)
 	t->had_pending = t->pending;
 }
 
-/* Queue node @n to be freed once the change is published. */
+/* Queue node @n to be retired once the change is published. */
 static int fib_stale(struct mw_fib_table *t, struct mw_fib_node *n)
 {
 	if (fib_ptrs_reserve(t, &t->stale))
@@ -340,6 +384,114 @@ static int fib_stale(struct mw_fib_table *t, struct mw_fib_node *n)
 	t->stale.p[t->stale.n++] = n;
 	t->stale_mem += fib_node_mem(n);
 	return 0;
+}
+
+/* Retiring blocks -------------------------------------------------------- */
+
+/*
+ * RCU callback, in softirq (or an rcuo kthread with bottom halves off): a
+ * grace period has passed since the blocks were unpublished, so no lookup
+ * holds them. They all come from kmalloc() (fib_new_block()), so kfree() is
+ * right here; none is vmalloc()ed.
+ */
+static void fib_retire_free(struct rcu_head *head)
+{
+	struct fib_retire *b = container_of(head, struct fib_retire, rcu);
+	u32 i;
+
+	for (i = 0; i < b->n; i++)
+		kfree(b->block[i]);
+	kfree(b);
+}
+
+static void fib_whole_free(struct rcu_head *head)
+{
+	kfree(container_of(head, struct fib_whole, rcu));
+}
+
+/* Free the (empty) batches of a change that publishes nothing. */
+static void fib_retire_drop(struct mw_fib_table *t)
+{
+	struct fib_retire *b;
+
+	while (t->retire) {
+		b = t->retire;
+		t->retire = b->next;
+		if (WARN_ON(b->n))	/* blocks in it: better leaked than early */
+			continue;
+		kfree(b);
+	}
+}
+
+/*
+ * Room to retire everything @op will unpublish: its stale nodes and, for a
+ * remove, the chunk of each /8 it changes a chunk entry of, which the commit
+ * gives back if no node or long prefix is left in it (fib_collapse()). An
+ * insert never empties a chunk: it only lengthens the prefix of slots, and a
+ * node stays a node (it holds a prefix longer than /18 that the insert does
+ * not touch). The last allocation of a change, before anything is published.
+ */
+static int fib_retire_reserve(struct mw_fib_table *t,
+			      const struct mw_fib_op *op)
+{
+	size_t n = t->stale.n, i, cap;
+	u32 d, last = FIB_DIR_SIZE;
+	struct fib_retire *b;
+
+	/* Pending entries come in order of /18: one /8 after the other. */
+	for (i = 0; !op->insert && i < t->n_pending; i++) {
+		d = t->pending[i].index >> FIB_CHUNK_BITS;
+		if (!t->pending[i].dir && d != last)
+			n++;
+		last = d;
+	}
+	while (n) {
+		cap = min_t(size_t, n, FIB_RETIRE_MAX);
+		b = kmalloc(struct_size(b, block, cap), t->gfp);
+		if (!b) {
+			fib_retire_drop(t);
+			return -ENOMEM;
+		}
+		b->n = 0;
+		b->cap = cap;
+		b->next = t->retire;
+		t->retire = b;
+		n -= cap;
+	}
+	return 0;
+}
+
+/*
+ * Block @p, now unpublished, is freed after a grace period. A full batch
+ * goes at once: everything in it is unpublished already.
+ */
+static void fib_retire(struct mw_fib_table *t, void *p)
+{
+	struct fib_retire *b = t->retire;
+
+	/* fib_retire_reserve() counted every block: never NULL. */
+	if (WARN_ON(!b))
+		return;		/* leaked rather than freed under a reader */
+	b->block[b->n++] = p;
+	if (b->n == b->cap) {
+		t->retire = b->next;
+		call_rcu(&b->rcu, fib_retire_free);
+	}
+}
+
+/* The change is published: send what it retires, free the spare room. */
+static void fib_retire_send(struct mw_fib_table *t)
+{
+	struct fib_retire *b, *next;
+
+	for (b = t->retire; b; b = next) {
+		next = b->next;
+		if (b->n)
+			call_rcu(&b->rcu, fib_retire_free);
+		else
+			kfree(b);
+	}
+	t->retire = NULL;
 }
 
 /* Rebuilding nodes ------------------------------------------------------- */
@@ -526,6 +678,7 @@ static void fib_rollback(struct mw_fib_table *t)
 			t->n_new_chunks--;
 		}
 	}
+	fib_retire_drop(t);
 	t->fresh.n = 0;
 	t->stale.n = 0;
 	t->n_pending = 0;
@@ -579,14 +732,19 @@ static void fib_collapse(struct mw_fib_table *t, u32 d)
 	/* The same leaf, published as the chunk was: readers see no change. */
 	smp_store_release(&t->fib.dir[d], c[0] == FIB_EMPTY ? FIB_EMPTY_CHUNK :
 			  (unsigned long)fib_whole_leaf(c[0]));
-	kvfree_rcu_mightsleep(c);
+	/* Lookups may still be in it; only updates read its lengths. */
+	fib_retire(t, c);
 	kfree(t->chunk_plen1[d]);
 	t->chunk_plen1[d] = NULL;
 	t->mem -= kmalloc_size_roundup(FIB_CHUNK_SIZE * sizeof(*c)) +
 		  kmalloc_size_roundup(FIB_CHUNK_SIZE);
 }
 
-/* Publish the change in progress, then free what it replaced. */
+/*
+ * Publish the change in progress, then retire what it replaced: after the
+ * stores that unpublished it, so that the grace period that call_rcu() waits
+ * for covers every lookup that may have found it.
+ */
 static void fib_commit(struct mw_fib_table *t)
 {
 	const struct mw_fib_pending *p;
@@ -632,7 +790,8 @@ static void fib_commit(struct mw_fib_table *t)
 	}
 	t->n_pending = 0;
 	for (i = 0; i < t->stale.n; i++)
-		kvfree_rcu_mightsleep(t->stale.p[i]);
+		fib_retire(t, t->stale.p[i]);
+	fib_retire_send(t);
 	t->mem += t->fresh_mem;
 	t->mem -= t->stale_mem;
 	t->fresh_mem = 0;
@@ -786,6 +945,9 @@ static int fib_apply(struct mw_fib_table *t, const struct mw_fib_op *op)
 		if (err)
 			goto fail;
 	}
+	err = fib_retire_reserve(t, op);
+	if (err)
+		goto fail;
 	fib_commit(t);
 	return 0;
 fail:
@@ -962,6 +1124,12 @@ struct mw_fib *mw_fib_create(gfp_t gfp)
 	struct mw_fib_table *t = kvzalloc(sizeof(*t), gfp);
 	u32 d;
 
+	/* A whole node is a node of one run, in the 32 bytes it had before. */
+	BUILD_BUG_ON(offsetof(struct fib_whole, entry) !=
+		     offsetof(struct mw_fib_node, entry));
+	BUILD_BUG_ON(offsetof(struct fib_whole, plen1) !=
+		     offsetof(struct mw_fib_node, entry[1]));
+	BUILD_BUG_ON(sizeof(struct fib_whole) > 32);
 	if (!t)
 		return NULL;
 	t->gfp = gfp;
@@ -971,6 +1139,7 @@ struct mw_fib *mw_fib_create(gfp_t gfp)
 	return &t->fib;
 }
 
+/* A node and its children, in a table that no reader can reach. */
 static void fib_free_node(struct mw_fib_node *n)
 {
 	unsigned int j, nr = fib_nr(n);
@@ -978,7 +1147,7 @@ static void fib_free_node(struct mw_fib_node *n)
 	for (j = 0; j < nr; j++)
 		if (n->entry[j] & FIB_NODE_TAG)
 			fib_free_node(fib_child(n->entry[j]));
-	kvfree_rcu_mightsleep(n);
+	kfree(n);
 }
 
 /* Does a prefix of length @len own a whole node (kept in the rules)? */
@@ -996,6 +1165,11 @@ static void *fib_rule_leaf(const struct mw_fib_table *t, u32 i)
 	       fib_whole_leaf((unsigned long)p) : p;
 }
 
+/*
+ * No lookup can reach the table any more (fib.h): everything is freed at
+ * once. What earlier changes retired is in their batches, which the table
+ * does not hold: their callbacks free it, before or after this.
+ */
 void mw_fib_destroy(struct mw_fib *fib)
 {
 	struct mw_fib_table *t;
@@ -1014,18 +1188,18 @@ void mw_fib_destroy(struct mw_fib *fib)
 			if (fib_is_node(e, t->chunk_plen1[d][j]))
 				fib_free_node((struct mw_fib_node *)e);
 		}
-		kvfree_rcu_mightsleep(c);
+		kfree(c);
 		kfree(t->chunk_plen1[d]);
 		cond_resched();
 	}
 	for (j = 0; j < t->rules.size; j++)
 		if (t->rules.plen1[j] && fib_has_whole(t->rules.plen1[j] - 1))
-			kvfree_rcu_mightsleep(t->rules.leaf[j]);
+			kfree(t->rules.leaf[j]);
 	kvfree(t->rules.leaf);
 	kvfree(t->fresh.p);
 	kvfree(t->stale.p);
 	kvfree(t->pending);
-	kvfree_rcu_mightsleep(t);
+	kvfree(t);
 }
 
 static bool fib_valid(u32 addr, u8 plen, const void *leaf)
@@ -1062,7 +1236,7 @@ int mw_fib_insert(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf)
 	fib_begin(t);
 	if (fib_has_whole(plen)) {
 		/* Freed with the change's new nodes if it fails. */
-		whole = fib_new_block(t, fib_block_size(1));
+		whole = fib_new_block(t, sizeof(struct fib_whole));
 		if (!whole)
 			goto fail;
 		whole->leafvec = 1;
@@ -1125,7 +1299,7 @@ void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen)
 		.len = plen,
 		.whole = FIB_EMPTY,
 	};
-	struct mw_fib_node *whole = NULL;
+	struct fib_whole *whole = NULL;
 	void *leaf;
 	s64 i, c;
 	int len;
@@ -1154,12 +1328,17 @@ void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen)
 		}
 	}
 	fib_begin(t);
+	/* Without memory for the change or its retire batch: in place. */
 	if (fib_apply(t, &op))
 		fib_write(t, &op);
-	/* No chunk entry points to it any more. */
+	/*
+	 * No chunk entry points to it any more, and the rule goes below: its
+	 * rcu_head may overwrite the run's length. Retiring it allocates
+	 * nothing, so this cannot fail either.
+	 */
 	if (whole) {
-		t->mem -= fib_node_mem(whole);
-		kvfree_rcu_mightsleep(whole);
+		t->mem -= kmalloc_size_roundup(sizeof(*whole));
+		call_rcu(&whole->rcu, fib_whole_free);
 	}
 
 	fib_rule_del(t, i);

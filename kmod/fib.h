@@ -13,13 +13,16 @@
  * Concurrency
  * -----------
  * Changes (insert, replace, remove, destroy) are serialized by the caller's
- * lock and may sleep. mw_fib_get() and mw_fib_count() need that lock too.
- * mw_fib_lookup() takes no lock: it runs under rcu_read_lock() (or with
- * bottom halves disabled) concurrently with one change. A change builds new
- * nodes, publishes each with a single release store, and frees the old ones
- * after a grace period, so a lookup sees every part of the table either
- * before or after the change, never half-built, and a change never disturbs
- * lookups of the prefixes it does not touch.
+ * lock and may sleep (GFP_KERNEL allocations), but never wait for a grace
+ * period: the module calls them holding RTNL. mw_fib_get() and
+ * mw_fib_count() need that lock too. mw_fib_lookup() takes no lock: it runs
+ * under rcu_read_lock() (or with bottom halves disabled) concurrently with
+ * one change. A change builds new nodes, publishes each with a single
+ * release store, and hands the old ones to call_rcu(), so a lookup sees
+ * every part of the table either before or after the change, never
+ * half-built, and a change never disturbs lookups of the prefixes it does
+ * not touch. Those callbacks run code of this file: a module must
+ * rcu_barrier() before it is unloaded (kmod/main.c does).
  *
  * A leaf that replace() or remove() took out of the table may still be
  * returned to readers that started before: the caller frees it after a grace
@@ -73,9 +76,12 @@ struct mw_fib {
 struct mw_fib *mw_fib_create(gfp_t gfp);
 
 /*
- * Destroy the table. Lookups that found it before it was unpublished may
- * still be running: all its memory is freed after a grace period. The leaves
- * are the caller's. May sleep.
+ * Destroy the table and free all its memory at once. The caller guarantees
+ * that no lookup can reach it any more: it was never published, or a grace
+ * period has passed since it was unpublished (kmod/router.c calls this from
+ * an rcu_work). What earlier changes retired is freed by their own RCU
+ * callbacks, which need nothing of the table. The leaves are the caller's.
+ * Process context: may sleep (vfree()), never waits for a grace period.
  */
 void mw_fib_destroy(struct mw_fib *fib);
 
@@ -98,8 +104,8 @@ int mw_fib_replace(struct mw_fib *fib, __be32 prefix, u8 plen, void *leaf,
 /*
  * Remove @prefix/@plen: its addresses fall back to the longest shorter
  * prefix that covers them. Returns its leaf, or NULL if it was not in the
- * table. Never fails: without memory to compact the table, it rewrites the
- * leaves in place.
+ * table. Never fails: without memory to compact the table (or to retire
+ * what that replaces), it rewrites the leaves in place.
  */
 void *mw_fib_remove(struct mw_fib *fib, __be32 prefix, u8 plen);
 

@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -500,6 +501,7 @@ static void test_random_sets(void)
 			del(fib, &ref, ref.r[0].addr, ref.r[0].len);
 		check_all(fib, &ref, 1000);
 		/* Only the prefix hash and the scratch arrays may remain. */
+		kcompat_rcu_barrier();
 		check(kcompat_allocs - allocs <= 4,
 		      "%ld allocations left in an empty table",
 		      kcompat_allocs - allocs);
@@ -637,7 +639,8 @@ static void test_enomem(void)
 /*
  * Lookups in another thread while the table changes: probes whose answer
  * no change can affect must always get it (no half-built state, no lost
- * route). Frees are deferred until the reader has stopped.
+ * route). What the changes retire is freed (and poisoned) as they go, after
+ * the shim's grace periods, which wait for the reader's sections.
  */
 struct probe {
 	__be32 addr;
@@ -671,10 +674,8 @@ static void *reader_run(void *arg)
 	return NULL;
 }
 
-/* Frees wait until the reader has stopped: its grace period. */
 static int reader_start(struct reader *rd, pthread_t *t)
 {
-	kcompat_rcu_defer(1);
 	if (pthread_create(t, NULL, reader_run, rd)) {
 		check(0, "pthread_create failed");
 		return -1;
@@ -686,7 +687,6 @@ static void reader_stop(struct reader *rd, pthread_t t)
 {
 	rd->stop = 1;
 	pthread_join(t, NULL);
-	kcompat_rcu_defer(0);
 	diag("%lu concurrent lookups, %lu wrong", rd->lookups, rd->wrong);
 	check(rd->wrong == 0, "%lu lookups saw a wrong leaf", rd->wrong);
 	check(rd->lookups > 0, "the reader did not run");
@@ -790,6 +790,7 @@ static void test_small(void)
 	while (ref.n)
 		del(fib, &ref, ref.r[ref.n - 1].addr, ref.r[ref.n - 1].len);
 	check_all(fib, &ref, 1000);
+	kcompat_rcu_barrier();
 	check(kcompat_allocs - allocs <= 4,
 	      "%ld allocations left in an empty table", kcompat_allocs - allocs);
 	mw_fib_destroy(fib);
@@ -893,11 +894,358 @@ static void test_bgp_shape(void)
 	for (i = 1; i < 4000; i += 2)
 		del(fib, &ref, p[i].addr, p[i].len);
 	check_all(fib, &ref, 1000);
+	kcompat_rcu_barrier();
 	check(kcompat_allocs - allocs <= 4,
 	      "%ld allocations left in an empty table", kcompat_allocs - allocs);
 	mw_fib_destroy(fib);
 	free(ref.r);
 	free(p);
+}
+
+/*
+ * What a lookup reads on its way to the leaf of @a: the chunk entry, then
+ * the bitmap and the entry of each node (dir is the table's own, never
+ * retired). As mw_fib_lookup() and mw_fib_lookup_below() do.
+ */
+struct seen {
+	const unsigned long *word;
+	unsigned long val;
+};
+
+#define MAX_SEEN	(1 + 2 * 3)
+
+static unsigned int walk(const struct mw_fib *fib, uint32_t a,
+			 struct seen *s, void **leaf)
+{
+	unsigned long e = READ_ONCE(fib->dir[a >> 24]);
+	const struct mw_fib_node *n;
+	unsigned int k = 0, i, shift = 36 - MW_FIB_TOP_BITS;
+	const unsigned long *c;
+	uint64_t key = (uint64_t)a << 4;
+
+	*leaf = (void *)e;
+	if (!(e & MW_FIB_NODE))
+		return 0;
+	c = (const unsigned long *)(e - MW_FIB_NODE);
+	i = (a >> (32 - MW_FIB_TOP_BITS)) & 1023;
+	s[k++] = (struct seen){ &c[i], READ_ONCE(c[i]) };
+	n = (const struct mw_fib_node *)s[k - 1].val;
+	for (;;) {
+		shift -= MW_FIB_STRIDE;
+		i = (key >> shift) & 63;
+		s[k++] = (struct seen){ (const unsigned long *)&n->leafvec,
+					READ_ONCE(n->leafvec) };
+		i = hweight64(n->leafvec << (63 - i)) - 1;
+		e = READ_ONCE(n->entry[i]);
+		s[k++] = (struct seen){ &n->entry[i], e };
+		if (!(e & MW_FIB_NODE))
+			break;
+		n = (const struct mw_fib_node *)(e - MW_FIB_NODE);
+	}
+	*leaf = (void *)e;
+	return k;
+}
+
+/*
+ * A reader in the middle of lookups of these addresses: the words it read in
+ * the blocks that the changes below retire must keep their values until its
+ * section ends. That is every word it read but the chunk entry when the
+ * chunk stays (a change publishes its new node or whole node there), and
+ * when it goes, its entry may be the empty node, published before.
+ */
+static const struct {
+	uint32_t a;
+	bool chunk_goes;
+} retire_addrs[] = {
+	{ 0x14000181, false },	/* 20.0.1.129: level-0 and level-1 nodes */
+	{ 0x14004001, false },	/* 20.0.64.1: the whole node of 20.0/16 */
+	{ 0x14000201, false },	/* 20.0.2.1: the level-0 node, the /16's */
+	{ 0x1e000001, true },	/* 30.0.0.1: a chunk given back, its node */
+	{ 0x28004001, false },	/* 40.0.64.1: the whole node of 40.0/16 */
+	{ 0x28000101, false },	/* 40.0.1.1: 40.0.1/24 in a level-0 node */
+};
+
+struct held {
+	struct seen s[ARRAY_SIZE(retire_addrs)][MAX_SEEN];
+	unsigned int n[ARRAY_SIZE(retire_addrs)];
+	void *leaf[ARRAY_SIZE(retire_addrs)];
+	unsigned int words;
+	unsigned long empty;	/* the table's empty (whole) node */
+};
+
+static void hold(const struct mw_fib *fib, struct held *h)
+{
+	struct mw_fib *empty = new_fib();
+	struct seen s[MAX_SEEN];
+	unsigned int i;
+	void *leaf;
+
+	/* An empty /8: the static empty chunk, whose entries all are it. */
+	walk(empty, 0, s, &leaf);
+	h->empty = s[0].val;
+	mw_fib_destroy(empty);
+	h->words = 0;
+	for (i = 0; i < ARRAY_SIZE(retire_addrs); i++) {
+		h->n[i] = walk(fib, retire_addrs[i].a, h->s[i], &h->leaf[i]);
+		h->words += h->n[i];
+	}
+}
+
+/* How many words a reader holds no longer read as it read them. */
+static unsigned int held_changed(const struct held *h)
+{
+	unsigned int i, k, bad = 0;
+
+	for (i = 0; i < ARRAY_SIZE(retire_addrs); i++)
+		for (k = !retire_addrs[i].chunk_goes; k < h->n[i]; k++) {
+			unsigned long v = READ_ONCE(*h->s[i][k].word);
+
+			/* The entry of a chunk given back: no route first. */
+			bad += v != h->s[i][k].val &&
+			       !(k == 0 && v == h->empty);
+		}
+	return bad;
+}
+
+static void retire_setup(struct mw_fib *fib, struct ref *ref)
+{
+	add(fib, ref, 0x14000000, 16, L(1));
+	add(fib, ref, 0x14000100, 24, L(2));
+	add(fib, ref, 0x14000180, 25, L(3));
+	add(fib, ref, 0x1e000000, 24, L(4));
+	add(fib, ref, 0x28000000, 16, L(6));
+	add(fib, ref, 0x28000100, 24, L(7));
+	check_all(fib, ref, 1000);
+}
+
+/*
+ * Changes that retire every block the reader went through but dir: the
+ * level-0 and level-1 nodes of 20.0/18 (the /25 goes, then the /16), the
+ * whole node of 20.0/16, the chunk of 30/8 (its last prefix goes), and the
+ * whole node of 40.0/16, removed with no memory at all (in place). None of
+ * them rewrites a word the reader read: they replace the blocks.
+ */
+static void retire_changes(struct mw_fib *fib, struct ref *ref)
+{
+	del(fib, ref, 0x14000180, 25);
+	del(fib, ref, 0x14000000, 16);
+	del(fib, ref, 0x1e000000, 24);
+	kcompat_fail_after(0);
+	del(fib, ref, 0x28000000, 16);
+	kcompat_fail_after(-1);
+	check_all(fib, ref, 1000);
+}
+
+struct gp_waiter {
+	pthread_t t;
+	volatile int done;
+};
+
+static void *gp_wait(void *arg)
+{
+	struct gp_waiter *w = arg;
+
+	kcompat_rcu_barrier();
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * Retired blocks outlive the readers that may hold them. This thread, as a
+ * reader inside rcu_read_lock(), goes through the blocks of a few lookups
+ * and keeps them; changes then retire all of them. Until its section ends
+ * they must still hold what it read (the shim poisons freed memory, ASan
+ * reports a read of it); after a grace period they are freed, and nothing
+ * leaks. Then again with the grace period waited for in another thread:
+ * it must not end before the reader's section does.
+ */
+static void test_retire(void)
+{
+	long allocs = kcompat_allocs, pending;
+	struct mw_fib *fib = new_fib();
+	struct ref ref = { 0 };
+	struct gp_waiter w = { 0 };
+	unsigned long gp;
+	struct held h;
+	unsigned int i;
+	void *got;
+
+	retire_setup(fib, &ref);
+	kcompat_rcu_barrier();
+	rcu_read_lock();
+	hold(fib, &h);
+	check(h.words == 20, "a reader holds %u words, want 20", h.words);
+	for (i = 0; i < ARRAY_SIZE(retire_addrs); i++)
+		check(h.leaf[i] == ref_lookup(&ref, retire_addrs[i].a),
+		      "lookup %s: %s", pfx(retire_addrs[i].a, 32),
+		      leaf_name(h.leaf[i]));
+	pending = kcompat_rcu_pending;
+	retire_changes(fib, &ref);
+	/* Batches of nodes and chunks, and the two whole nodes. */
+	check(kcompat_rcu_pending >= pending + 5,
+	      "%ld RCU callbacks queued, want at least 5",
+	      kcompat_rcu_pending - pending);
+	i = held_changed(&h);
+	check(!i, "%u words a reader holds were freed or written", i);
+	rcu_read_unlock();
+	kcompat_rcu_barrier();
+	check(!kcompat_rcu_pending, "%ld callbacks left", kcompat_rcu_pending);
+
+	/* The grace period, in another thread, waits for the reader. */
+	while (ref.n)
+		del(fib, &ref, ref.r[0].addr, ref.r[0].len);
+	retire_setup(fib, &ref);
+	kcompat_rcu_barrier();
+	rcu_read_lock();
+	hold(fib, &h);
+	retire_changes(fib, &ref);
+	check(kcompat_rcu_pending >= 5, "%ld RCU callbacks queued",
+	      kcompat_rcu_pending);
+	gp = __atomic_load_n(&kcompat_rcu_gp, __ATOMIC_SEQ_CST);
+	if (pthread_create(&w.t, NULL, gp_wait, &w)) {
+		check(0, "pthread_create failed");
+		rcu_read_unlock();
+		kcompat_rcu_barrier();
+	} else {
+		/* It has begun its grace period, and waits. */
+		while (__atomic_load_n(&kcompat_rcu_gp, __ATOMIC_SEQ_CST) == gp)
+			sched_yield();
+		usleep(20000);
+		check(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE),
+		      "a grace period ended inside a reader's section");
+		i = held_changed(&h);
+		check(!i, "%u words a reader holds were freed or written", i);
+		for (i = 0; i < ARRAY_SIZE(retire_addrs); i++) {
+			got = mw_fib_lookup(fib, be(retire_addrs[i].a));
+			check(got == ref_lookup(&ref, retire_addrs[i].a),
+			      "lookup %s: %s", pfx(retire_addrs[i].a, 32),
+			      leaf_name(got));
+		}
+		rcu_read_unlock();
+		pthread_join(w.t, NULL);
+		check(w.done && !kcompat_rcu_pending,
+		      "%ld callbacks left after the grace period",
+		      kcompat_rcu_pending);
+	}
+
+	while (ref.n)
+		del(fib, &ref, ref.r[0].addr, ref.r[0].len);
+	check_all(fib, &ref, 1000);
+	mw_fib_destroy(fib);
+	kcompat_rcu_barrier();
+	check(kcompat_allocs == allocs, "%ld allocations leaked",
+	      kcompat_allocs - allocs);
+	free(ref.r);
+}
+
+/*
+ * Insert @a/@len with allocation @n (from 0) failing. If it fails, it must
+ * fail cleanly: the table as it was, nothing leaked, nothing queued for RCU.
+ * Returns its result.
+ */
+static int insert_failing(struct mw_fib *fib, const struct ref *ref,
+			  uint32_t a, unsigned int len, void *leaf, long n,
+			  unsigned int n_random)
+{
+	long live, pending;
+	int err;
+
+	kcompat_rcu_barrier();
+	pending = kcompat_rcu_pending;
+	live = kcompat_allocs;
+	kcompat_fail_after(n);
+	err = mw_fib_insert(fib, be(a), len, leaf);
+	kcompat_fail_after(-1);
+	if (!err)
+		return 0;
+	check(err == -ENOMEM, "insert %s, allocation %ld failing: %d",
+	      pfx(a, len), n, err);
+	check(kcompat_rcu_pending == pending,
+	      "a failed insert queued %ld RCU callbacks",
+	      kcompat_rcu_pending - pending);
+	check(kcompat_allocs == live, "a failed insert leaked %ld allocations",
+	      kcompat_allocs - live);
+	check_all(fib, ref, n_random);
+	return err;
+}
+
+/*
+ * A change that replaces blocks allocates a retire batch for them, its last
+ * allocation (a batch per 508 blocks). Out of memory there (and at every
+ * allocation before), an insert fails with the table as it was, nothing
+ * leaked and nothing queued for RCU; a remove then rewrites in place, and
+ * its whole node is retired all the same.
+ */
+static void test_retire_enomem(void)
+{
+	static const struct { uint32_t a; uint8_t len; } change[] = {
+		{ 0x14000100, 26 },	/* level-0 and level-1 nodes */
+		{ 0x14000000, 18 },	/* covers 20.0/18: both, a whole node */
+		{ 0x14000000, 12 },	/* 20.0/12: over 20.0/16 */
+		{ 0x1e000000, 25 },	/* in 30.0.0/24 */
+		{ 0x1f000000, 24 },	/* a new chunk: nothing to retire */
+		{ 0x28000000, 17 },	/* 40.0/17: over 40.0/16 */
+	};
+	long allocs = kcompat_allocs, calls, n;
+	struct mw_fib *fib = new_fib();
+	unsigned int i, n_batch = 0;
+	struct ref ref = { 0 };
+
+	retire_setup(fib, &ref);
+	for (i = 0; i < ARRAY_SIZE(change) && !failures_in_test; i++) {
+		for (n = 0; ; n++)
+			if (!insert_failing(fib, &ref, change[i].a,
+					    change[i].len, L(20 + i), n, 1000))
+				break;
+		ref_add(&ref, change[i].a, change[i].len, L(20 + i));
+		/* It retired blocks: the attempt before failed at its batch. */
+		n_batch += kcompat_rcu_pending > 0;
+		check_all(fib, &ref, 1000);
+	}
+	check(n_batch >= 4, "only %u inserts retired blocks", n_batch);
+
+	/* Removes: never fail, whatever allocation fails. */
+	for (i = 0; i < ARRAY_SIZE(change) && !failures_in_test; i++) {
+		for (n = 0; n < 8; n++) {
+			kcompat_fail_after(n);
+			del(fib, &ref, change[i].a, change[i].len);
+			kcompat_fail_after(-1);
+			check_all(fib, &ref, 1000);
+			add(fib, &ref, change[i].a, change[i].len, L(30 + i));
+		}
+	}
+	while (ref.n)
+		del(fib, &ref, ref.r[0].addr, ref.r[0].len);
+	check_all(fib, &ref, 1000);
+
+	/*
+	 * 10/8 over 600 /24 in as many /18: 600 nodes to retire, two
+	 * batches. Count the allocations of the insert (done and undone
+	 * once, so that the scratch arrays have grown), then fail each of
+	 * its last three: the second batch, the first, the last node.
+	 */
+	for (i = 0; i < 600; i++)
+		add(fib, &ref, 0x0a000000 | i << 14, 24, L(40 + i));
+	add(fib, &ref, 0x0a000000, 8, L(39));
+	del(fib, &ref, 0x0a000000, 8);
+	kcompat_rcu_barrier();
+	calls = kcompat_alloc_calls;
+	add(fib, &ref, 0x0a000000, 8, L(39));
+	calls = kcompat_alloc_calls - calls;
+	check(kcompat_rcu_pending >= 2, "%ld RCU callbacks for 600 nodes",
+	      kcompat_rcu_pending);
+	del(fib, &ref, 0x0a000000, 8);
+	for (n = calls - 1; n >= calls - 3 && !failures_in_test; n--)
+		check(insert_failing(fib, &ref, 0x0a000000, 8, L(39), n, 100),
+		      "insert 10/8 with allocation %ld of %ld failing", n,
+		      calls);
+	while (ref.n)
+		del(fib, &ref, ref.r[0].addr, ref.r[0].len);
+	mw_fib_destroy(fib);
+	kcompat_rcu_barrier();
+	check(kcompat_allocs == allocs, "%ld allocations leaked",
+	      kcompat_allocs - allocs);
+	free(ref.r);
 }
 
 static const struct {
@@ -918,6 +1266,8 @@ static const struct {
 	{ test_small, "small tables stay small" },
 	{ test_concurrent_shapes, "lookups concurrent with changes of shape" },
 	{ test_bgp_shape, "a table of the shape of the BGP table" },
+	{ test_retire, "retired blocks outlive their readers" },
+	{ test_retire_enomem, "out of memory for the retire batch" },
 };
 
 int main(int argc, char **argv)
@@ -925,6 +1275,8 @@ int main(int argc, char **argv)
 	uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 1;
 	unsigned int i, failed = 0;
 
+	/* Freed memory reads 0x6b...: a reader of a freed block sees it. */
+	kcompat_poison = 1;
 	printf("TAP version 13\n1..%zu\n", ARRAY_SIZE(tests));
 	diag("seed %llu", (unsigned long long)seed);
 	for (i = 0; i < ARRAY_SIZE(tests); i++) {
@@ -940,6 +1292,7 @@ int main(int argc, char **argv)
 		       tests[i].name);
 		failed += !!failures_in_test;
 	}
+	kcompat_rcu_barrier();
 	check(kcompat_allocs == 0, "%ld allocations leaked", kcompat_allocs);
 	if (kcompat_allocs) {
 		printf("# %ld allocations leaked\n", kcompat_allocs);

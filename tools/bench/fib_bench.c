@@ -491,6 +491,8 @@ int main(int argc, char **argv)
 	       rte_version(), need_tbl8, RUNS);
 
 	mw_fib_destroy(fib);
+	/* What changes retired: freed by the shim's RCU callbacks. */
+	kcompat_rcu_barrier();
 	if (lpm)
 		rte_lpm_free(lpm);
 	return mismatches ? 1 : 0;

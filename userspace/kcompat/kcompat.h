@@ -8,14 +8,21 @@
  * What differs from the kernel:
  * - Memory: kmalloc() and kvmalloc() are aligned_alloc() of the kmalloc()
  *   size class, aligned as the kernel aligns it. The shim counts live
- *   allocations (kcompat_allocs, for leak checks) and can make them fail
- *   (kcompat_fail_after(), to test error paths).
- * - RCU: readers (rcu_read_lock()) cost nothing and block nothing.
- *   kvfree_rcu_mightsleep() frees at once, which is right while readers and
- *   the updater are one thread, the normal case of tests and benchmarks. A
- *   test that runs readers in other threads calls kcompat_rcu_defer(true):
- *   frees then wait until kcompat_rcu_quiesce(), which the test calls only
- *   when no reader runs (its "grace period"). Only one thread may update.
+ *   allocations (kcompat_allocs, for leak checks) and attempts
+ *   (kcompat_alloc_calls), can make them fail (kcompat_fail_after(), to test
+ *   error paths) and fill freed memory with 0x6b (kcompat_poison, as the
+ *   kernel's slub_debug=P), so that a reader of freed memory sees garbage.
+ * - RCU: a real, simple grace period. rcu_read_lock() publishes, per thread,
+ *   the grace period it began in; kcompat_synchronize_rcu() starts a new one
+ *   and waits until no thread is still in a read-side section that began
+ *   before. call_rcu() queues its callback; kcompat_rcu_barrier() runs all
+ *   those queued, after a grace period, and call_rcu() does it by itself
+ *   every kcompat_rcu_batch callbacks (1000) unless its thread is inside
+ *   rcu_read_lock(). So callbacks run in the updater's thread, some time
+ *   after call_rcu(), and never while a reader that could see the object
+ *   runs. Only one thread may call call_rcu() and kcompat_rcu_barrier() at a
+ *   time. There is no synchronize_rcu() nor kvfree_rcu_mightsleep(): the
+ *   table must not wait for grace periods, so they do not compile.
  * - Barriers: READ_ONCE() is a volatile load; smp_store_release() a C11
  *   release store. Address dependencies order the rest, as in the kernel.
  * - WARN_ON() prints and counts (kcompat_warnings); sleeping is a no-op.
@@ -26,6 +33,8 @@
 #ifndef _KCOMPAT_H
 #define _KCOMPAT_H
 
+#include <malloc.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +56,9 @@
 #define smp_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 
 /* Arithmetic */
+/* The size of *@p with @count elements of its flexible array @member. */
+#define struct_size(p, member, count) \
+	(sizeof(*(p)) + sizeof(*(p)->member) * (size_t)(count))
 #define ALIGN(x, a)	(((x) + (a) - 1) & ~((typeof(x))(a) - 1))
 #define max_t(type, a, b) ((type)(a) > (type)(b) ? (type)(a) : (type)(b))
 #define min_t(type, a, b) ((type)(a) < (type)(b) ? (type)(a) : (type)(b))
@@ -56,6 +68,7 @@
 	((type *)((char *)(ptr) - offsetof(type, member)))
 #endif
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
 
 /* unsigned long, as the kernel's on x86-64 (__arch_hweight64()) */
 static inline unsigned long hweight64(u64 w)
@@ -84,7 +97,9 @@ __weak_shared unsigned long kcompat_warnings;
 #define __GFP_ZERO		0x100u
 
 __weak_shared long kcompat_allocs;		/* live allocations */
+__weak_shared long kcompat_alloc_calls;		/* attempts, failed ones too */
 __weak_shared long kcompat_fail_countdown = -1;	/* < 0: never fail */
+__weak_shared int kcompat_poison;		/* fill freed memory */
 
 /* Let @n more allocations succeed, then fail all; n < 0: never fail. */
 static inline void kcompat_fail_after(long n)
@@ -95,6 +110,8 @@ static inline void kcompat_fail_after(long n)
 static inline void kcompat_free(const void *p)
 {
 	if (p) {
+		if (kcompat_poison)
+			memset((void *)p, 0x6b, malloc_usable_size((void *)p));
 		kcompat_allocs--;
 		free((void *)p);
 	}
@@ -128,6 +145,7 @@ static inline void *kcompat_alloc(size_t size, gfp_t gfp)
 	size_t c = kmalloc_size_roundup(size), align = 16;
 	void *p;
 
+	kcompat_alloc_calls++;
 	if (kcompat_fail_countdown == 0)
 		return NULL;
 	if (kcompat_fail_countdown > 0)
@@ -162,54 +180,112 @@ static inline void *kcompat_alloc_array(size_t n, size_t size, gfp_t gfp)
 #define kvfree(p)			kcompat_free(p)
 
 /* RCU */
-__weak_shared int kcompat_rcu_deferring;
-__weak_shared void **kcompat_rcu_queue;
-__weak_shared size_t kcompat_rcu_queued, kcompat_rcu_cap;
+struct rcu_head {
+	struct rcu_head *next;
+	void (*func)(struct rcu_head *head);
+};
 
-static inline void rcu_read_lock(void) { }
-static inline void rcu_read_unlock(void) { }
+typedef void (*rcu_callback_t)(struct rcu_head *head);
 
-/* Run the frees queued since the last call: no reader may be running. */
-static inline void kcompat_rcu_quiesce(void)
+#define KCOMPAT_RCU_READERS	64	/* threads that ever read */
+
+/* Callbacks queued that make call_rcu() run a grace period and them. */
+__weak_shared long kcompat_rcu_batch = 1000;
+
+/* Grace periods started, + 1: what a reader's section begins in. */
+__weak_shared unsigned long kcompat_rcu_gp = 1;
+/* Per reader thread: the grace period its section began in; 0: none. */
+__weak_shared unsigned long kcompat_rcu_reader[KCOMPAT_RCU_READERS];
+__weak_shared int kcompat_rcu_readers;
+__weak_shared __thread int kcompat_rcu_self = -1;
+__weak_shared __thread int kcompat_rcu_nesting;
+/* Callbacks waiting for a grace period, newest first. */
+__weak_shared struct rcu_head *kcompat_rcu_cbs;
+__weak_shared long kcompat_rcu_pending;
+
+static inline void rcu_read_lock(void)
 {
-	size_t i;
+	int self = kcompat_rcu_self;
 
-	for (i = 0; i < kcompat_rcu_queued; i++)
-		kcompat_free(kcompat_rcu_queue[i]);
-	kcompat_rcu_queued = 0;
-}
-
-/* Queue frees until kcompat_rcu_quiesce() (true) or free at once (false). */
-static inline void kcompat_rcu_defer(int on)
-{
-	if (!on)
-		kcompat_rcu_quiesce();
-	kcompat_rcu_deferring = on;
-}
-
-static inline void kcompat_kvfree_rcu(void *p)
-{
-	if (!p)
+	if (kcompat_rcu_nesting++)
 		return;
-	if (!kcompat_rcu_deferring) {
-		kcompat_free(p);
-		return;
-	}
-	if (kcompat_rcu_queued == kcompat_rcu_cap) {
-		size_t cap = kcompat_rcu_cap ? kcompat_rcu_cap * 2 : 1024;
-		void **q = realloc(kcompat_rcu_queue, cap * sizeof(*q));
-
-		if (!q) {	/* the kernel would synchronize_rcu() */
-			fprintf(stderr, "kcompat: out of memory\n");
+	if (self < 0) {
+		self = __atomic_fetch_add(&kcompat_rcu_readers, 1,
+					  __ATOMIC_SEQ_CST);
+		if (self >= KCOMPAT_RCU_READERS) {
+			fprintf(stderr, "kcompat: too many RCU readers\n");
 			abort();
 		}
-		kcompat_rcu_queue = q;
-		kcompat_rcu_cap = cap;
+		kcompat_rcu_self = self;
 	}
-	kcompat_rcu_queue[kcompat_rcu_queued++] = p;
+	__atomic_store_n(&kcompat_rcu_reader[self],
+			 __atomic_load_n(&kcompat_rcu_gp, __ATOMIC_SEQ_CST),
+			 __ATOMIC_SEQ_CST);
+	/*
+	 * The section's loads come after: a grace period that does not see
+	 * it yet started after the stores that unpublished what it could
+	 * have found (both sides have a full barrier between their store and
+	 * their load), so it finds the new pointers.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
-#define kvfree_rcu_mightsleep(p)	kcompat_kvfree_rcu(p)
-#define kfree_rcu_mightsleep(p)		kcompat_kvfree_rcu(p)
+static inline void rcu_read_unlock(void)
+{
+	if (--kcompat_rcu_nesting)
+		return;
+	/* Release: the section's loads are done before it is seen ended. */
+	__atomic_store_n(&kcompat_rcu_reader[kcompat_rcu_self], 0,
+			 __ATOMIC_RELEASE);
+}
+
+/* Wait until every read-side section that began before has ended. */
+static inline void kcompat_synchronize_rcu(void)
+{
+	unsigned long gp, v;
+	int i, n;
+
+	if (kcompat_rcu_nesting) {
+		fprintf(stderr, "kcompat: grace period inside rcu_read_lock()\n");
+		abort();
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	gp = __atomic_add_fetch(&kcompat_rcu_gp, 1, __ATOMIC_SEQ_CST);
+	n = __atomic_load_n(&kcompat_rcu_readers, __ATOMIC_SEQ_CST);
+	if (n > KCOMPAT_RCU_READERS)
+		n = KCOMPAT_RCU_READERS;
+	for (i = 0; i < n; i++) {
+		/* Out of its section, or in one that began after gp. */
+		while ((v = __atomic_load_n(&kcompat_rcu_reader[i],
+					    __ATOMIC_SEQ_CST)) && v < gp)
+			sched_yield();
+	}
+}
+
+/* Run every callback queued so far (and those they queue), after a GP. */
+static inline void kcompat_rcu_barrier(void)
+{
+	struct rcu_head *h, *next;
+
+	while (kcompat_rcu_cbs) {
+		h = kcompat_rcu_cbs;
+		kcompat_rcu_cbs = NULL;
+		kcompat_synchronize_rcu();
+		for (; h; h = next) {
+			next = h->next;
+			kcompat_rcu_pending--;
+			h->func(h);
+		}
+	}
+}
+
+static inline void call_rcu(struct rcu_head *head, rcu_callback_t func)
+{
+	head->func = func;
+	head->next = kcompat_rcu_cbs;
+	kcompat_rcu_cbs = head;
+	if (++kcompat_rcu_pending >= kcompat_rcu_batch && !kcompat_rcu_nesting)
+		kcompat_rcu_barrier();
+}
 
 #endif /* _KCOMPAT_H */
