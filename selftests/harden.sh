@@ -63,7 +63,8 @@ EOF
 vlan0=$(drop a-vm vlan)
 # What leaves by tapb, tagged or ICMP; a ping after the injection shows
 # that the capture was running.
-timeout 15 tcpdump -i tapb -nn -e -l "vlan or icmp" >/tmp/tapb.txt 2>/dev/null &
+# (icmp first: after "vlan", pcap reads every later test 4 bytes further)
+timeout 15 tcpdump -i tapb -nn -e -l "icmp or vlan" >/tmp/tapb.txt 2>/dev/null &
 cap=$!
 sleep 3
 inject 10 0x8100
@@ -156,52 +157,65 @@ ip -n vb link set eth0 mtu 1500
 # from process context, with bottom halves off).
 $mw route add router provider 10.5.0.0/24 via 169.254.2.2 port p-b
 $mw route add router tenantB 10.5.0.0/24 via 10.2.0.99 port b-vm
-nf0=$(drop b-vm neigh_failed)
-rx0=$(stat a-vm .stats.rx.packets)
-for i in 1 2 3; do va ping -c 1 -W 1 "10.5.0.$i" >/dev/null 2>&1 & done
+# The entry lives 3 s (three unanswered requests) and a loaded TCG guest
+# may be slower than that: try up to three times, deleting as soon as the
+# three pings are in.
 # shellcheck disable=SC2317  # called by wait_for
 three_in() { test "$(($(stat a-vm .stats.rx.packets) - rx0))" -ge 3; }
-wait_for 5 three_in
-out=$($mw neigh show b-vm)
-echo "$out" | diag
-check "the next hop waits for an answer" grep -q "^10.2.0.99 .*incomplete" <<<"$out"
-check "neigh del of it" "$mw" neigh del b-vm 10.2.0.99
+for attempt in 1 2 3; do
+	wait	# the pings of the previous attempt
+	nf0=$(drop b-vm neigh_failed)
+	rx0=$(stat a-vm .stats.rx.packets)
+	for i in 1 2 3; do va ping -c 1 -W 1 "10.5.0.$i" >/dev/null 2>&1 & done
+	wait_for 5 three_in
+	if out=$($mw neigh del b-vm 10.2.0.99 2>&1); then
+		nf1=$(drop b-vm neigh_failed)
+		break
+	fi
+	echo "attempt $attempt: $out" | diag
+done
 wait
+check "neigh del of the next hop with three packets waiting" test -n "${nf1:-}"
 check_eq "its waiting packets counted as neigh_failed" \
+	"$((${nf1:-0} - nf0))" 3
+check_eq "and nothing else was left waiting" \
 	"$(($(drop b-vm neigh_failed) - nf0))" 3
 
 # --- 6. Idle ports arm no neighbour timer ----------------------------------------
-# 50 more ports with nothing learnt; the timer of a port runs only while
-# it has learnt entries. Traced for 3 s with the timer_start event.
+# 50 more ports with nothing learnt: the timer of a port runs only while it
+# has learnt entries, so in 3 s of tracing (timer_start events) at most the
+# timers of a-vm and b-vm may be armed, not 52. (Whether those two have
+# entries at that moment depends on the VMs' own ARP, which the test does
+# not control.)
 for i in $(seq 50); do
 	$mw port add router tenantA name "idle$i" exterior host h1
 done
 tr=/sys/kernel/tracing
-timer_starts() {	# SECONDS: how many times the neighbour timer was armed
+timers_armed() {	# SECONDS: how many neighbour timers were armed
 	echo > $tr/trace
 	echo 1 > $tr/events/timer/timer_start/enable
 	sleep "$1"
 	echo 0 > $tr/events/timer/timer_start/enable
-	grep -c "function=mw_neigh_timer" $tr/trace
+	grep "function=mw_neigh_timer" $tr/trace |
+		sed -n 's/.*timer=\([0-9a-fx]*\).*/\1/p' | sort -u | wc -l
 }
 if [ -e $tr/events/timer/timer_start/enable ]; then
-	ip -n va neigh flush dev eth0
+	got=$(timers_armed 3)
+	echo "# $got neighbour timers armed in 3 s" | diag
+	check "50 idle ports arm no neighbour timer" test "$got" -le 2
 	for p in a-vm b-vm; do
 		$mw -j neigh show "$p" | jq -r '.[] | .address' |
 			while read -r a; do $mw neigh del "$p" "$a"; done
 	done
-	sleep 2	# the last run of the timers, which find their tables empty
-	check_eq "no neighbour timer runs while no port has learnt entries" \
-		"$(timer_starts 3)" 0
 	va ping -c 1 -W 2 10.2.0.2 >/dev/null
-	check "a learnt entry runs its port's timer" test "$(timer_starts 3)" -ge 2
+	check "a learnt entry runs its port's timer" test "$(timers_armed 3)" -ge 1
 else
 	ok "# SKIP no tracefs timer events in this kernel"
 fi
 
 # --- 7. A MAC change takes effect both ways ------------------------------------
 $mw port set a-vm mac 02:00:00:00:0a:01
-ip -n va neigh flush dev eth0
+ip -n va neigh del 10.1.0.1 dev eth0 2>/dev/null
 check "ping after the port's MAC changed" quiet va ping -c 2 -W 2 10.2.0.2
 check_eq "VM a learnt the new MAC" \
 	"$(ip -n va -j neigh show 10.1.0.1 | jq -r '.[0].lladdr')" 02:00:00:00:0a:01
