@@ -33,6 +33,8 @@ int mw_host_insert(struct mw_net *mn, struct mw_host *h,
 		NL_SET_ERR_MSG(extack, "too many hosts (module parameter max_hosts)");
 	else if (err == -EEXIST)
 		NL_SET_ERR_MSG(extack, "a host with this id exists");
+	else if (err)
+		NL_SET_ERR_MSG(extack, "out of memory");
 	if (err)
 		return err;
 	if (h->local)

@@ -368,8 +368,10 @@ static int mw_reply(struct genl_info *info, u8 cmd, const void *obj)
 	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	int err;
 
-	if (!skb)
+	if (!skb) {
+		NL_SET_ERR_MSG(info->extack, "out of memory for the reply");
 		return -ENOMEM;
+	}
 	err = mw_fill_msg(skb, cmd, obj, info->snd_portid, info->snd_seq, 0);
 	if (err) {
 		nlmsg_free(skb);
@@ -674,8 +676,10 @@ static int mw_nl_router_new(struct sk_buff *skb, struct genl_info *info)
 	if (mw_require(info, MIDWAY_A_ROUTER_ID))
 		return -EINVAL;
 	r = mw_router_alloc(mw_nla_uuid(a[MIDWAY_A_ROUTER_ID]));
-	if (!r)
+	if (!r) {
+		NL_SET_ERR_MSG(info->extack, "out of memory");
 		return -ENOMEM;
+	}
 	if (a[MIDWAY_A_ROUTER_NAME])
 		nla_strscpy(r->name, a[MIDWAY_A_ROUTER_NAME], sizeof(r->name));
 	if (a[MIDWAY_A_ROUTER_ADMIN_UP])
@@ -840,8 +844,10 @@ static int mw_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	p = mw_port_alloc(mw_nla_uuid(a[MIDWAY_A_PORT_ID]));
-	if (!p)
+	if (!p) {
+		NL_SET_ERR_MSG(extack, "out of memory");
 		return -ENOMEM;
+	}
 	p->kind = kind;
 	if (a[MIDWAY_A_PORT_ADMIN_UP])
 		p->admin_up = nla_get_u8(a[MIDWAY_A_PORT_ADMIN_UP]);
@@ -1022,8 +1028,10 @@ static int mw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	rt = kzalloc(sizeof(*rt), GFP_KERNEL);
-	if (!rt)
+	if (!rt) {
+		NL_SET_ERR_MSG(extack, "out of memory");
 		return -ENOMEM;
+	}
 	k = &rt->key;
 	uuid_copy(&rt->obj.id, mw_nla_uuid(a[MIDWAY_A_ROUTE_ID]));
 	k->dst = nla_get_in_addr(a[MIDWAY_A_ROUTE_DST]);
@@ -1194,6 +1202,8 @@ static int mw_nl_neigh_new(struct sk_buff *skb, struct genl_info *info)
 					  nla_data(a[MIDWAY_A_NEIGH_MAC]));
 		if (err == -ENOSPC)
 			NL_SET_ERR_MSG(info->extack, "the port's neighbour table is full");
+		else if (err)
+			NL_SET_ERR_MSG(info->extack, "out of memory");
 	}
 	mw_unlock(mn);
 	return err;
@@ -1334,8 +1344,10 @@ static int mw_nl_host_new(struct sk_buff *skb, struct genl_info *info)
 	    mw_require(info, MIDWAY_A_HOST_ADDR))
 		return -EINVAL;
 	h = mw_host_alloc(mw_nla_uuid(a[MIDWAY_A_HOST_ID]));
-	if (!h)
+	if (!h) {
+		NL_SET_ERR_MSG(info->extack, "out of memory");
 		return -ENOMEM;
+	}
 	if (a[MIDWAY_A_HOST_NAME])
 		nla_strscpy(h->name, a[MIDWAY_A_HOST_NAME], sizeof(h->name));
 	h->addr = nla_get_in_addr(a[MIDWAY_A_HOST_ADDR]);

@@ -110,8 +110,10 @@ int mw_port_insert(struct mw_net *mn, struct mw_port *p, struct mw_port *peer,
 			return -ENOSPC;
 		}
 	}
-	if (err)
+	if (err) {
+		NL_SET_ERR_MSG(extack, "out of memory for the tunnel key");
 		return err;
+	}
 
 	err = mw_table_insert(&mn->ports, &p->obj, mw_max_ports);
 	if (err) {
@@ -119,6 +121,8 @@ int mw_port_insert(struct mw_net *mn, struct mw_port *p, struct mw_port *peer,
 			NL_SET_ERR_MSG(extack, "too many ports (module parameter max_ports)");
 		else if (err == -EEXIST)
 			NL_SET_ERR_MSG(extack, "a port with this id exists");
+		else
+			NL_SET_ERR_MSG(extack, "out of memory");
 		goto err_key;
 	}
 

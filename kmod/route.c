@@ -54,6 +54,8 @@ int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
 	if (err) {
 		if (err == -EEXIST)
 			NL_SET_ERR_MSG(extack, "an identical route exists");
+		else
+			NL_SET_ERR_MSG(extack, "out of memory");
 		return err;
 	}
 
@@ -65,6 +67,8 @@ int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
 			NL_SET_ERR_MSG(extack, "too many routes (module parameter max_routes)");
 		else if (err == -EEXIST)
 			NL_SET_ERR_MSG(extack, "a route with this id exists");
+		else
+			NL_SET_ERR_MSG(extack, "out of memory");
 		return err;
 	}
 

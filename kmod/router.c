@@ -40,6 +40,8 @@ int mw_router_insert(struct mw_net *mn, struct mw_router *r,
 		NL_SET_ERR_MSG(extack, "too many routers (module parameter max_routers)");
 	else if (err == -EEXIST)
 		NL_SET_ERR_MSG(extack, "a router with this id exists");
+	else if (err)
+		NL_SET_ERR_MSG(extack, "out of memory");
 	return err;
 }
 
