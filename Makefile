@@ -5,9 +5,12 @@
 #   make                 build midway.ko for KDIR (default: Debian's 6.1 LTS)
 #                        and the userspace programs
 #   make KDIR=<tree>     build the module against another kernel tree
+#   make module-debug    build (once, cached) the debug kernel and the
+#                        module for it (tools/vm/debug-kernel.sh)
 #   make deps            install missing Debian packages (idempotent)
 #   make demo            deps, build, boot a VM and run the demo scenario
-#   make check           deps, build for 6.1 and 6.12, run every test in VMs
+#   make check           deps, build for 6.1, 6.12 and the debug kernel,
+#                        run every test in VMs
 #   make bench           benchmarks (printed figures, not pass/fail)
 #   make install         install the userspace programs under PREFIX
 #   make lint            checkpatch --strict, sparse (C=1) and W=1 builds
@@ -37,7 +40,7 @@ PREFIX		?= /usr/local
 KSRC_FILES	:= Kbuild $(wildcard kmod/*.c kmod/*.h uapi/linux/*.h)
 
 .PHONY: all module modules userspace deps demo check bench install clean lint dkms-install \
-	module-all
+	module-all module-debug
 
 all: module userspace
 
@@ -45,7 +48,9 @@ all: module userspace
 
 module modules: $(KOBJ)/midway.ko
 
-$(KOBJ)/midway.ko: $(KSRC_FILES)
+# A new tree with the same release (the debug kernel, rebuilt after its
+# config changed) rebuilds the module too.
+$(KOBJ)/midway.ko: $(KSRC_FILES) $(wildcard $(KDIR)/include/generated/autoconf.h)
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
 		{ echo "no kernel headers (KDIR='$(KDIR)'): run 'make deps'"; exit 1; }
 	@mkdir -p $(KOBJ)/kmod $(KOBJ)/uapi/linux
@@ -55,10 +60,19 @@ $(KOBJ)/midway.ko: $(KSRC_FILES)
 	@find $(KOBJ)/kmod -xtype l -delete
 	$(MAKE) -C $(KDIR) M=$(KOBJ) $(KBUILD_ARGS) modules
 
-# Build for both supported LTS kernels.
+# Build for both supported LTS kernels and the debug kernel.
 module-all:
 	$(MAKE) module KDIR=$(KDIR_61)
 	$(MAKE) module KDIR=$(KDIR_612)
+	$(MAKE) module-debug
+
+# The debug kernel (KASAN, lockdep, PROVE_RCU, kmemleak; Documentation/vm.md)
+# is built once per machine and cached outside the clone, in $MW_KCACHE
+# (/var/cache/midway); the module for it gets -g, so that
+# scripts/faddr2line can place a report's midway frames.
+module-debug:
+	@kdir=$$($(ROOT)/tools/vm/debug-kernel.sh) && \
+		$(MAKE) module KDIR="$$kdir/src" KBUILD_ARGS="KCFLAGS=-g"
 
 # Userspace -----------------------------------------------------------------
 

@@ -17,7 +17,7 @@ KSFT_HEADERS	:= $(KSFT_DIR)/kselftest.h $(KSFT_DIR)/kselftest_harness.h
 
 # C tests (one binary each, run in a VM each) and helper programs.
 SELFTESTS_TESTS	:= api_router api_port api_route api_host api_misc \
-		   api_events api_dump
+		   api_events api_dump api_faults
 
 SELFTESTS_HELPERS := mkobjs
 SELFTESTS_BINS	:= $(addprefix $(BUILD)/selftests/, \

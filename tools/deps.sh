@@ -24,6 +24,8 @@ SRC_DIR=$BUILD_DIR/linux-src
 PACKAGES=(
 	# build
 	build-essential pkg-config sparse bc xz-utils zstd
+	# the debug kernel (tools/vm/debug-kernel.sh)
+	flex bison libelf-dev
 	# kernels for the test VMs (6.1 LTS and 6.12 LTS) and their headers
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
@@ -35,7 +37,7 @@ PACKAGES=(
 	# YNL (run with /usr/bin/python3)
 	python3-yaml python3-jsonschema
 	# test tools
-	iproute2 iputils-ping traceroute tcpdump iperf3 netsniff-ng
+	iproute2 iputils-ping traceroute tcpdump iperf3 netsniff-ng jq
 )
 
 # The files taken from linux-source-6.12 (tar patterns under its top dir).
