@@ -297,9 +297,13 @@ int mw_neigh_add_static(struct mw_port *p, __be32 ip, const u8 *mac)
 	__skb_queue_head_init(&ready);
 	spin_lock_bh(&t->lock);
 	mw_neigh_update(t, ip, mac, MW_NEIGH_STATIC, true, &ready);
+	/*
+	 * Done only if the entry is now static with this MAC: a new MAC needs
+	 * a new entry, and without memory the old one stays as it was.
+	 */
 	n = mw_neigh_lookup(t, ip);
-	if (!n || n->state != MW_NEIGH_STATIC)
-		err = t->count >= MW_NEIGH_MAX ? -ENOSPC : -ENOMEM;
+	if (!n || n->state != MW_NEIGH_STATIC || !ether_addr_equal(n->mac, mac))
+		err = !n && t->count >= MW_NEIGH_MAX ? -ENOSPC : -ENOMEM;
 	spin_unlock_bh(&t->lock);
 	rcu_read_lock_bh();
 	mw_neigh_release(p, mac, &ready);
