@@ -132,33 +132,34 @@ static void mw_neigh_update(struct mw_neigh_table *t, __be32 ip, const u8 *mac,
 }
 
 /*
- * Empty @q: drop its packets for @reason, or with MW_DROP_MAX send them
- * through @dev to @mac. The counters are per CPU: callers in process
- * context disable bottom halves around it.
+ * Drop the packets of @q for @reason. The counters are per CPU: callers in
+ * process context disable bottom halves around it.
  */
 static void mw_drop_queue(struct mw_port *p, struct sk_buff_head *q,
-			  enum mw_drop_reason reason, struct net_device *dev,
-			  const u8 *mac)
+			  enum mw_drop_reason reason)
 {
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(q))) {
-		if (reason == MW_DROP_MAX)
-			mw_eth_xmit(p, dev, mac, skb);
-		else
-			mw_drop(p, skb, reason);
-	}
+	while ((skb = __skb_dequeue(q)))
+		mw_drop(p, skb, reason);
 }
 
 /* Send the packets that waited for @ip, now at @mac. Under RCU, BH off. */
 static void mw_neigh_release(struct mw_port *p, const u8 *mac,
 			     struct sk_buff_head *ready)
 {
-	struct net_device *dev = rcu_dereference_bh(p->dev);
+	struct net_device *dev;
+	struct sk_buff *skb;
 
-	if (!skb_queue_empty(ready))
-		mw_drop_queue(p, ready, dev ? MW_DROP_MAX : MW_DROP_PORT_DOWN,
-			      dev, mac);
+	if (skb_queue_empty(ready))
+		return;
+	dev = rcu_dereference_bh(p->dev);
+	if (!dev) {
+		mw_drop_queue(p, ready, MW_DROP_PORT_DOWN);
+		return;
+	}
+	while ((skb = __skb_dequeue(ready)))
+		mw_eth_xmit(p, dev, mac, skb);
 }
 
 static void mw_arp_send(struct mw_port *p, int op, __be32 dst_ip,
@@ -221,8 +222,7 @@ void mw_neigh_output(struct mw_port *p, struct net_device *dev, __be32 nh,
 	}
 	spin_unlock_bh(&t->lock);
 
-	mw_drop_queue(p, &drop, n ? MW_DROP_NEIGH_QUEUE_FULL : MW_DROP_NOMEM,
-		      NULL, NULL);
+	mw_drop_queue(p, &drop, n ? MW_DROP_NEIGH_QUEUE_FULL : MW_DROP_NOMEM);
 	if (probe)
 		mw_arp_send(p, ARPOP_REQUEST, nh, NULL, p->addr);
 }
@@ -325,7 +325,7 @@ int mw_neigh_del(struct mw_port *p, __be32 ip)
 	spin_unlock_bh(&t->lock);
 	/* Process context: the drop counters are per CPU. */
 	local_bh_disable();
-	mw_drop_queue(p, &drop, MW_DROP_NEIGH_FAILED, NULL, NULL);
+	mw_drop_queue(p, &drop, MW_DROP_NEIGH_FAILED);
 	local_bh_enable();
 	return n ? 0 : -ENOENT;
 }
@@ -374,7 +374,7 @@ static void mw_neigh_timer(struct timer_list *timer)
 		mw_neigh_timer_arm(t);
 	spin_unlock_bh(&t->lock);
 
-	mw_drop_queue(p, &drop, MW_DROP_NEIGH_FAILED, NULL, NULL);
+	mw_drop_queue(p, &drop, MW_DROP_NEIGH_FAILED);
 	rcu_read_lock_bh();
 	for (i = 0; i < n_probe; i++)
 		mw_arp_send(p, ARPOP_REQUEST, probe[i], NULL, p->addr);

@@ -15,30 +15,31 @@ const char *const mw_drop_names[MW_DROP_MAX] = {
 #undef MW_DROP_NAME
 };
 
-void mw_count_rx(struct mw_port *p, unsigned int len)
+static void mw_count(struct mw_port *p, bool tx, unsigned int len)
 {
 	struct mw_port_stats *s;
 
 	lockdep_assert_in_softirq();
 	s = this_cpu_ptr(p->stats);
-
 	u64_stats_update_begin(&s->syncp);
-	s->rx_packets++;
-	s->rx_bytes += len;
+	if (tx) {
+		s->tx_packets++;
+		s->tx_bytes += len;
+	} else {
+		s->rx_packets++;
+		s->rx_bytes += len;
+	}
 	u64_stats_update_end(&s->syncp);
+}
+
+void mw_count_rx(struct mw_port *p, unsigned int len)
+{
+	mw_count(p, false, len);
 }
 
 void mw_count_tx(struct mw_port *p, unsigned int len)
 {
-	struct mw_port_stats *s;
-
-	lockdep_assert_in_softirq();
-	s = this_cpu_ptr(p->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	s->tx_packets++;
-	s->tx_bytes += len;
-	u64_stats_update_end(&s->syncp);
+	mw_count(p, true, len);
 }
 
 void mw_drop(struct mw_port *p, struct sk_buff *skb,
