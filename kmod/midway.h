@@ -33,6 +33,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/if_ether.h>
+#include <linux/if_vlan.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -100,6 +101,7 @@ struct mw_port {
 	};
 	__be32 addr;
 	u8 prefixlen;
+	u16 vlan;			/* 802.1Q VLAN id; 0: untagged */
 	u32 tunnel_key;
 	struct mw_port __rcu *peer;	/* interior only */
 	struct mw_host *host;		/* exterior only */
@@ -279,6 +281,16 @@ static inline void mw_port_set_mac(struct mw_port *p, const u8 *mac)
 
 	ether_addr_copy(v.mac, mac);
 	WRITE_ONCE(p->mac_word, v.word);
+}
+
+/* Tag a frame that leaves @p with the port's VLAN, if it has one. */
+static inline void mw_port_vlan_tag(const struct mw_port *p,
+				    struct sk_buff *skb)
+{
+	u16 vlan = READ_ONCE(p->vlan);
+
+	if (vlan)
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), vlan);
 }
 
 static inline struct mw_port *mw_port_peer(const struct mw_port *p)

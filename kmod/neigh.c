@@ -175,6 +175,7 @@ static void mw_arp_send(struct mw_port *p, int op, __be32 dst_ip,
 			 mw_port_mac(p, &mac), op == ARPOP_REPLY ? dst_hw : NULL);
 	if (!skb)
 		return;
+	mw_port_vlan_tag(p, skb);
 	mw_count_tx(p, skb->len);
 	dev_queue_xmit(skb);
 }

@@ -78,6 +78,7 @@ static const struct nla_policy mw_port_policy[MIDWAY_A_PORT_MAX + 1] = {
 	[MIDWAY_A_PORT_STATS]		= MW_POLICY_RO,
 	[MIDWAY_A_PORT_DROPS]		= MW_POLICY_RO,
 	[MIDWAY_A_PORT_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[MIDWAY_A_PORT_VLAN]		= NLA_POLICY_MAX(NLA_U16, MIDWAY_VLAN_MAX),
 };
 
 static const struct nla_policy mw_route_policy[MIDWAY_A_ROUTE_MAX + 1] = {
@@ -247,6 +248,8 @@ static int mw_fill_port(struct sk_buff *skb, const struct mw_port *p)
 	     nla_put_u8(skb, MIDWAY_A_PORT_PREFIXLEN, p->prefixlen)))
 		return -EMSGSIZE;
 	if (p->host && mw_put_uuid(skb, MIDWAY_A_PORT_HOST_ID, &p->host->obj.id))
+		return -EMSGSIZE;
+	if (p->vlan && nla_put_u16(skb, MIDWAY_A_PORT_VLAN, p->vlan))
 		return -EMSGSIZE;
 	if (mw_fill_port_stats(skb, p))
 		return -EMSGSIZE;
@@ -800,6 +803,9 @@ static int mw_port_check_common(struct genl_info *info, u8 kind)
 		if (!err)
 			err = mw_reject_attr(info, MIDWAY_A_PORT_IFNAME,
 					     "an interior port is bound to no device");
+		if (!err)
+			err = mw_reject_attr(info, MIDWAY_A_PORT_VLAN,
+					     "an interior port is on no VLAN");
 	}
 	return err;
 }
@@ -812,6 +818,8 @@ static void mw_port_apply_common(struct mw_port *p, struct nlattr **a)
 		mw_port_set_mac(p, nla_data(a[MIDWAY_A_PORT_MAC]));
 	if (a[MIDWAY_A_PORT_PROXY_ARP])
 		WRITE_ONCE(p->proxy_arp, nla_get_u8(a[MIDWAY_A_PORT_PROXY_ARP]));
+	if (a[MIDWAY_A_PORT_VLAN])
+		WRITE_ONCE(p->vlan, nla_get_u16(a[MIDWAY_A_PORT_VLAN]));
 	if (a[MIDWAY_A_PORT_ADDR]) {
 		p->addr = nla_get_in_addr(a[MIDWAY_A_PORT_ADDR]);
 		p->prefixlen = nla_get_u8(a[MIDWAY_A_PORT_PREFIXLEN]);

@@ -164,6 +164,29 @@ bad:
 	mw_drop(p, skb, MW_DROP_BAD_HEADER);
 }
 
+/*
+ * Whether the frame is on the port's network, and if so, without its tag.
+ * The stack moved an 802.1Q/802.1ad tag into the metadata before calling
+ * us. A port on no VLAN takes untagged frames only: a tagged one belongs
+ * to another network, and routing it would let a VM reach any VLAN of the
+ * port it leaves by. A port on a VLAN takes frames with that one 802.1Q
+ * tag only. A second tag, left in the frame, is never taken.
+ */
+static bool mw_vlan_rcv(const struct mw_port *p, struct sk_buff *skb)
+{
+	u16 vlan = READ_ONCE(p->vlan);
+
+	if (eth_type_vlan(skb->protocol))
+		return false;
+	if (!skb_vlan_tag_present(skb))
+		return !vlan;
+	if (!vlan || skb->vlan_proto != htons(ETH_P_8021Q) ||
+	    skb_vlan_tag_get_id(skb) != vlan)
+		return false;
+	__vlan_hwaccel_clear_tag(skb);
+	return true;
+}
+
 rx_handler_result_t mw_port_rx(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;
@@ -181,13 +204,7 @@ rx_handler_result_t mw_port_rx(struct sk_buff **pskb)
 		mw_drop(p, skb, MW_DROP_PORT_DOWN);
 		return RX_HANDLER_CONSUMED;
 	}
-	/*
-	 * The stack moved an 802.1Q/802.1ad tag into the metadata before
-	 * calling us: such a frame belongs to a VLAN, not to the port's
-	 * untagged network, and routing it would let a VM reach any VLAN of
-	 * the port it leaves by.
-	 */
-	if (skb_vlan_tag_present(skb) || eth_type_vlan(skb->protocol)) {
+	if (!mw_vlan_rcv(p, skb)) {
 		mw_drop(p, skb, MW_DROP_VLAN);
 		return RX_HANDLER_CONSUMED;
 	}

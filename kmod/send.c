@@ -35,6 +35,7 @@ void mw_eth_xmit(struct mw_port *p, struct net_device *dev, const u8 *mac,
 	eth->h_proto = htons(ETH_P_IP);
 	skb->protocol = htons(ETH_P_IP);
 	skb->dev = dev;
+	mw_port_vlan_tag(p, skb);
 	len = skb->len;
 	if (dev_queue_xmit(skb) == NET_XMIT_SUCCESS)
 		mw_count_tx(p, len);

@@ -643,6 +643,53 @@ TEST_F(port, reject_new)
 	MW_OK(s, m);
 }
 
+/* VLAN: exterior only, 0..4094, absent from replies when 0, settable. */
+TEST_F(port, vlan)
+{
+	struct mw_sock *s = self->s;
+	struct nl_msg *m;
+	struct mw_msg *p;
+
+	MW_DO(s, base_topology(s));
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	nla_put_u16(m, MIDWAY_A_PORT_VLAN, MIDWAY_VLAN_MAX + 1);
+	mw_reject_at(s, m, ERANGE, MIDWAY_A_PORT_VLAN, "port VLAN 4095");
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_INTERIOR);
+	nla_put_u16(m, MIDWAY_A_PORT_VLAN, 100);
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_PORT_VLAN, "VLAN on an interior port");
+
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	nla_put_u16(m, MIDWAY_A_PORT_VLAN, 100);
+	MW_OK(s, m);
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	ASSERT_TRUE(mw_has(p, MIDWAY_A_PORT_VLAN));
+	EXPECT_EQ(100, *(uint16_t *)nla_data(p->tb[MIDWAY_A_PORT_VLAN]));
+	free(p);
+
+	m = MSG_PORT(s, MIDWAY_CMD_PORT_SET, PID(1));
+	nla_put_u16(m, MIDWAY_A_PORT_VLAN, MIDWAY_VLAN_MAX);
+	MW_OK(s, m);
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	ASSERT_TRUE(mw_has(p, MIDWAY_A_PORT_VLAN));
+	EXPECT_EQ(MIDWAY_VLAN_MAX, *(uint16_t *)nla_data(p->tb[MIDWAY_A_PORT_VLAN]));
+	free(p);
+
+	m = MSG_PORT(s, MIDWAY_CMD_PORT_SET, PID(1));
+	nla_put_u16(m, MIDWAY_A_PORT_VLAN, 0);
+	MW_OK(s, m);
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	EXPECT_FALSE(mw_has(p, MIDWAY_A_PORT_VLAN)) TH_LOG("VLAN 0 is no VLAN");
+	free(p);
+
+	MW_DO(s, mw_port_int(s, PID(2), RID(1), NULL));
+	m = MSG_PORT(s, MIDWAY_CMD_PORT_SET, PID(2));
+	nla_put_u16(m, MIDWAY_A_PORT_VLAN, 7);
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_PORT_VLAN, "SET VLAN on an interior port");
+}
+
 /*
  * An exterior port of the local host bound to a device: up while the
  * device runs with carrier, unbound when the device goes away.

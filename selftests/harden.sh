@@ -38,8 +38,8 @@ check "ping from VM a to VM b (neighbours learnt)" quiet va ping -c 2 -W 2 10.2.
 # skb's metadata before midway sees the frame; routed, the tag would go back
 # on the wire at tapb. Both must be dropped as "vlan", and none may leave
 # by tapb.
-inject() {	# COUNT TPID: frames to VM b with a tag of TPID, VLAN 100
-	va /usr/bin/python3 - "$avm_mac" "$va_mac" "$1" "$2" <<'EOF'
+inject() {	# COUNT TPID [VID]: frames to VM b tagged TPID VID (100); TPID 0: none
+	va /usr/bin/python3 - "$avm_mac" "$va_mac" "$1" "$2" "${3:-100}" <<'EOF'
 import socket, struct, sys
 def csum(b):
     if len(b) % 2: b += b"\0"
@@ -47,13 +47,14 @@ def csum(b):
     s = (s >> 16) + (s & 0xffff); s += s >> 16
     return ~s & 0xffff
 dst, src = (bytes.fromhex(m.replace(":", "")) for m in sys.argv[1:3])
-count, tpid = int(sys.argv[3]), int(sys.argv[4], 0)
+count, tpid, vid = int(sys.argv[3]), int(sys.argv[4], 0), int(sys.argv[5])
 icmp = struct.pack("!BBHHH", 8, 0, 0, 0x4d57, 1) + b"midway" * 8
 icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
 ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 1, 0, 64, 1, 0,
                  socket.inet_aton("10.1.0.2"), socket.inet_aton("10.2.0.2"))
 ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-frame = dst + src + struct.pack("!HH", tpid, 100) + b"\x08\x00" + ip + icmp
+tag = struct.pack("!HH", tpid, vid) if tpid else b""
+frame = dst + src + tag + b"\x08\x00" + ip + icmp
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind(("eth0", 0))
 for _ in range(count):
@@ -80,6 +81,49 @@ check_eq "no tagged frame leaves by tapb" "$(grep -c 802.1 /tmp/tapb.txt)" 0
 check_eq "only the control ping's request and reply cross tapb" \
 	"$(grep -c "ICMP echo" /tmp/tapb.txt)" 2
 check "untagged traffic still flows" quiet va ping -c 1 -W 2 10.2.0.2
+
+# --- 1b. A port on a VLAN takes and sends that VLAN's frames only ---------------
+# a-vm goes on VLAN 100 and VM a moves its address to eth0.100. Its ARP and
+# pings then cross tapa as 802.1Q frames of VLAN 100 both ways (the capture
+# on tapa checks midway's replies: VM a's stack would also take an untagged
+# reply on eth0, its address being the namespace's). Untagged frames, and frames of
+# VLAN 200, are now the ones dropped as "vlan"; what leaves by tapb (b-vm is
+# on no VLAN) stays untagged.
+$mw port set a-vm vlan 100
+check_eq "port show has the VLAN" \
+	"$($mw -j port show a-vm | jq -r '.[0].vlan')" 100
+ip -n va addr flush dev eth0
+ip -n va link add link eth0 name eth0.100 type vlan id 100
+ip -n va addr add 10.1.0.2/24 dev eth0.100
+ip -n va link set eth0.100 up
+ip -n va route add default via 10.1.0.1
+timeout 15 tcpdump -i tapa -nn -e -l "vlan 100" >/tmp/tapa.txt 2>/dev/null &
+cap=$!
+timeout 15 tcpdump -i tapb -nn -e -l "icmp or vlan" >/tmp/tapb.txt 2>/dev/null &
+cap2=$!
+sleep 3
+check "ping from VM a over VLAN 100" quiet va ping -c 3 -W 2 10.2.0.2
+vlan0=$(drop a-vm vlan)
+inject 10 0
+inject 10 0x8100 200
+sleep 1
+kill $cap $cap2 2>/dev/null
+wait $cap $cap2
+diag </tmp/tapa.txt
+check_eq "untagged and VLAN 200 frames counted as vlan drops" \
+	"$(($(drop a-vm vlan) - vlan0))" 20
+check_eq "midway's echo replies to VM a carry VLAN 100" \
+	"$(grep -c "$avm_mac > .*vlan 100.*ICMP echo reply" /tmp/tapa.txt)" 3
+check_eq "tapb sees the 3 echo requests and replies, untagged" \
+	"$(grep -c "ICMP echo" /tmp/tapb.txt)/$(grep -c 802.1 /tmp/tapb.txt)" 6/0
+# Back to untagged for the tests below.
+$mw port set a-vm vlan 0
+ip -n va link del eth0.100
+ip -n va addr add 10.1.0.2/24 dev eth0
+ip -n va route add default via 10.1.0.1
+check_eq "vlan 0 leaves the port on no VLAN" \
+	"$($mw -j port show a-vm | jq -r '.[0].vlan // "none"')" none
+check "untagged traffic flows again" quiet va ping -c 1 -W 2 10.2.0.2
 
 # --- 2. ICMP errors are rate-limited per port -----------------------------------
 # 40 echo requests with TTL 1 expire at tenantA, whose port a-vm answers each

@@ -69,6 +69,7 @@ struct mw_port {
 	uint32_t		ifindex;
 	char			ifname[16];
 	bool			proxy_arp;
+	uint16_t		vlan;		/* 0: none */
 };
 
 /* One reason the datapath dropped packets at a port, and how many. */
@@ -144,6 +145,7 @@ void put_flag(struct nl_msg *msg, int type);
 
 /* Reads that tolerate an absent or short attribute. */
 uint8_t get_u8(const struct nlattr *a, uint8_t def);
+uint16_t get_u16(const struct nlattr *a, uint16_t def);
 uint32_t get_u32(const struct nlattr *a, uint32_t def);
 uint64_t get_u64(const struct nlattr *a, uint64_t def);
 void get_str(const struct nlattr *a, char *buf, size_t size);

@@ -16,11 +16,11 @@ void port_usage(void)
 	      "                      { exterior | interior } [mac MAC]\n"
 	      "                      [address A.B.C.D/LEN] [key N] [peer PORT]\n"
 	      "                      [host HOST] [dev IFNAME | ifindex N]\n"
-	      "                      [proxy-arp on|off] [down]\n"
+	      "                      [proxy-arp on|off] [vlan N] [down]\n"
 	      "       mwctl port set PORT [router ROUTER] [name NAME] [up|down]\n"
 	      "                      [mac MAC] [address A.B.C.D/LEN] [host HOST]\n"
 	      "                      [dev IFNAME | ifindex N | nodev]\n"
-	      "                      [proxy-arp on|off]\n"
+	      "                      [proxy-arp on|off] [vlan N]\n"
 	      "       mwctl port bind PORT [router ROUTER] { dev IFNAME | ifindex N }\n"
 	      "       mwctl port unbind PORT [router ROUTER]\n"
 	      "       mwctl port del PORT [router ROUTER] [cascade]\n"
@@ -59,6 +59,7 @@ int port_parse(struct nlmsghdr *nlh, struct mw_port *p)
 	p->ifindex = get_u32(tb[MIDWAY_A_PORT_IFINDEX], 0);
 	get_str(tb[MIDWAY_A_PORT_IFNAME], p->ifname, sizeof(p->ifname));
 	p->proxy_arp = get_u8(tb[MIDWAY_A_PORT_PROXY_ARP], 0);
+	p->vlan = get_u16(tb[MIDWAY_A_PORT_VLAN], 0);
 	return 0;
 }
 
@@ -95,7 +96,7 @@ static const char *kind_name(uint8_t kind)
 /*
  * show:  port NAME id UUID router ROUTER KIND [mac MAC] [address A/L]
  *             [key N] [peer PORT] [host HOST] [dev IFNAME | ifindex N]
- *             [proxy-arp] up|down oper up|down
+ *             [vlan N] [proxy-arp] up|down oper up|down
  * event: port EVENT NAME UUID router ROUTER ..., the same
  *        port state NAME up|down UUID router ROUTER ...: OPER_UP changed
  */
@@ -141,6 +142,8 @@ void port_print_fields(const struct mw_port *p, const char *event)
 		else
 			out_uint(NULL, "ifindex %lu", p->ifindex);
 	}
+	if (p->vlan)
+		out_uint("vlan", "vlan %lu", p->vlan);
 	out_bool("proxy_arp", "proxy-arp", NULL, p->proxy_arp);
 	out_bool("admin_up", "up", "down", p->admin_up);
 	if (state)
@@ -176,6 +179,7 @@ struct port_args {
 	uint32_t		ifindex;
 	const char		*ifname;
 	int			proxy_arp;	/* -1: not given */
+	int			vlan;		/* -1: not given */
 	bool			cascade;
 };
 
@@ -230,6 +234,15 @@ static int port_common_arg(struct cmdline *c, const char *arg,
 		a->proxy_arp = on;
 		return 0;
 	}
+	if (is(arg, "vlan")) {
+		uint32_t vid;
+
+		v = cl_value(c, arg);
+		if (!v || parse_u32(arg, v, 0, MIDWAY_VLAN_MAX, &vid))
+			return -1;
+		a->vlan = vid;
+		return 0;
+	}
 	return 1;
 }
 
@@ -255,11 +268,13 @@ static void port_put_common(struct nl_msg *msg, const struct port_args *a,
 		put_str(msg, MIDWAY_A_PORT_IFNAME, a->ifname);
 	if (a->proxy_arp >= 0)
 		put_u8(msg, MIDWAY_A_PORT_PROXY_ARP, a->proxy_arp);
+	if (a->vlan >= 0)
+		put_u16(msg, MIDWAY_A_PORT_VLAN, a->vlan);
 }
 
 static int port_add(struct cmdline *c)
 {
-	struct port_args a = { .up = 1, .proxy_arp = -1 };
+	struct port_args a = { .up = 1, .proxy_arp = -1, .vlan = -1 };
 	struct mwnl_uuid id, router, peer, host;
 	struct nl_msg *msg;
 	const char *arg, *v;
@@ -344,7 +359,7 @@ static int port_resolve(const struct port_args *a, struct mwnl_uuid *id)
 
 static int port_set(struct cmdline *c)
 {
-	struct port_args a = { .up = -1, .proxy_arp = -1 };
+	struct port_args a = { .up = -1, .proxy_arp = -1, .vlan = -1 };
 	struct mwnl_uuid id, host;
 	struct nl_msg *msg;
 	const char *arg;
@@ -388,7 +403,7 @@ static int port_set(struct cmdline *c)
  */
 static int port_bind(struct cmdline *c, bool bind)
 {
-	struct port_args a = { .up = -1, .proxy_arp = -1 };
+	struct port_args a = { .up = -1, .proxy_arp = -1, .vlan = -1 };
 	const char *verb = bind ? "bind" : "unbind";
 	struct mwnl_uuid id;
 	struct nl_msg *msg;
@@ -425,7 +440,7 @@ static int port_bind(struct cmdline *c, bool bind)
 
 static int port_del(struct cmdline *c)
 {
-	struct port_args a = { .up = -1, .proxy_arp = -1 };
+	struct port_args a = { .up = -1, .proxy_arp = -1, .vlan = -1 };
 	struct mwnl_uuid id;
 	struct nl_msg *msg;
 	const char *arg;

@@ -130,6 +130,16 @@ uint8_t get_u8(const struct nlattr *a, uint8_t def)
 	return *(const uint8_t *)nla_data(a);
 }
 
+uint16_t get_u16(const struct nlattr *a, uint16_t def)
+{
+	uint16_t v;
+
+	if (!a || nla_len(a) < 2)
+		return def;
+	memcpy(&v, nla_data(a), sizeof(v));
+	return v;
+}
+
 uint32_t get_u32(const struct nlattr *a, uint32_t def)
 {
 	uint32_t v;

@@ -87,9 +87,17 @@
  *                           name (with IFINDEX too, both must name it)
  *     PROXY_ARP             optional u8 0/1, default 0: answer ARP for every
  *                           address of the port's subnet, not only its own
+ *     VLAN                  exterior only, optional u16 0..4094, default 0:
+ *                           the 802.1Q VLAN the port's network is on. 0:
+ *                           the port sends and accepts untagged frames
+ *                           only. 1..4094: it sends every frame tagged with
+ *                           that VLAN id and accepts only frames tagged with
+ *                           it. A frame tagged otherwise (another VLAN id,
+ *                           802.1ad, a second tag) is dropped and counted as
+ *                           the drop reason "vlan".
  * MIDWAY_CMD_PORT_SET
  *     ID required; may change NAME, ADMIN_UP, MAC, ADDR + PREFIXLEN, HOST_ID,
- *     IFINDEX or IFNAME (IFINDEX 0 unbinds), PROXY_ARP. ROUTER_ID, KIND,
+ *     IFINDEX or IFNAME (IFINDEX 0 unbinds), PROXY_ARP, VLAN. ROUTER_ID, KIND,
  *     TUNNEL_KEY and PEER_ID are fixed at creation (-EINVAL if they differ).
  * MIDWAY_CMD_PORT_DEL
  *     ID required, CASCADE optional flag.
@@ -200,6 +208,7 @@
 #define MIDWAY_ICMP_RATE_MAX		1000000
 #define MIDWAY_ICMP_BURST_DEFAULT	50
 #define MIDWAY_ICMP_BURST_MAX		10000
+#define MIDWAY_VLAN_MAX			4094
 
 enum midway_port_kind {
 	MIDWAY_PORT_KIND_EXTERIOR = 1,
@@ -248,6 +257,7 @@ enum {
 	MIDWAY_A_PORT_STATS,		/* nest, MIDWAY_A_STATS_*, read-only */
 	MIDWAY_A_PORT_DROPS,		/* nest of MIDWAY_A_DROP nests, read-only */
 	MIDWAY_A_PORT_IFNAME,		/* string, < IFNAMSIZ */
+	MIDWAY_A_PORT_VLAN,		/* u16, 0..4094 */
 
 	__MIDWAY_A_PORT_MAX,
 	MIDWAY_A_PORT_MAX = (__MIDWAY_A_PORT_MAX - 1)
