@@ -43,6 +43,8 @@ static int __net_init mw_net_init(struct net *net)
 	INIT_LIST_HEAD(&mn->resync);
 	INIT_DELAYED_WORK(&mn->resync_work, mw_prefix_resync_work);
 	xa_init_flags(&mn->tunnel_keys, XA_FLAGS_ALLOC1);
+	xa_init(&mn->host_addrs);
+	mw_tunnel_init(mn);
 
 	err = mw_table_init(&mn->routers);
 	if (err)
@@ -99,6 +101,11 @@ static void __net_exit mw_net_exit(struct net *net)
 	mw_unlock(mn);
 	/* Set dying under the lock: the work does not queue itself again. */
 	cancel_delayed_work_sync(&mn->resync_work);
+	/*
+	 * The local host took the tunnel's socket with it; a packet it
+	 * received an instant before may still be reading the instance.
+	 */
+	synchronize_net();
 
 	mw_prefixes_destroy(mn);
 	mw_route_keys_destroy(mn);
@@ -108,6 +115,9 @@ static void __net_exit mw_net_exit(struct net *net)
 	mw_table_destroy(&mn->routers);
 	WARN_ON(!xa_empty(&mn->tunnel_keys));
 	xa_destroy(&mn->tunnel_keys);
+	WARN_ON(!xa_empty(&mn->host_addrs));
+	xa_destroy(&mn->host_addrs);
+	WARN_ON(mw_tunnel_is_open(&mn->tunnel));
 }
 
 static struct pernet_operations mw_net_ops = {

@@ -32,6 +32,7 @@
 #define _MW_MIDWAY_H
 
 #include <linux/etherdevice.h>
+#include <linux/inetdevice.h>
 #include <linux/if_ether.h>
 #include <linux/if_vlan.h>
 #include <linux/list.h>
@@ -42,6 +43,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/uuid.h>
 #include <linux/xarray.h>
+#include <net/dst_cache.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -52,6 +54,7 @@
 #include "prefix.h"
 #include "stats.h"
 #include "table.h"
+#include "tunnel.h"
 
 struct mw_host;
 
@@ -90,6 +93,7 @@ struct mw_port {
 	bool oper_up;
 	bool has_addr;
 	bool proxy_arp;
+	bool remote_up;			/* on its remote host; see oper_up */
 	/*
 	 * The packet path reads the MAC while netlink may change it: it is
 	 * published with one 64-bit store (mw_port_set_mac()) and read with
@@ -111,7 +115,7 @@ struct mw_port {
 	struct list_head router_node;	/* mw_router.ports */
 	struct list_head host_node;	/* mw_host.ports */
 	struct list_head routes;	/* mw_route.port_node */
-	struct mw_port_stats __percpu *stats;
+	struct mw_stats __percpu *stats;
 	struct mw_neigh_table neigh;
 	struct mw_icmp_bucket icmp;
 	struct rcu_head rcu;
@@ -149,11 +153,15 @@ struct mw_route {
 
 struct mw_host {
 	struct mw_obj obj;
+	struct mw_net *mn;
 	char name[MIDWAY_NAME_MAX];
-	__be32 addr;
+	__be32 addr;			/* key of mw_net.host_addrs */
 	bool local;
 	u32 n_ports;
 	struct list_head ports;		/* mw_port.host_node */
+	/* The tunnel's, per remote host: counters, the route to it. */
+	struct mw_stats __percpu *stats;
+	struct dst_cache dst_cache;
 	struct rcu_head rcu;
 };
 
@@ -166,7 +174,9 @@ struct mw_net {
 	struct mw_table routes;
 	struct mw_table hosts;
 	struct xarray tunnel_keys;	/* tunnel key -> struct mw_port */
-	struct mw_host *local_host;
+	struct xarray host_addrs;	/* underlay address -> struct mw_host */
+	struct mw_host *local_host;	/* WRITE_ONCE: the packet path reads it */
+	struct mw_tunnel tunnel;
 	struct rhashtable route_keys;	/* mw_route.key -> struct mw_route */
 	struct rhashtable prefixes;	/* mw_prefix.key -> struct mw_prefix */
 	struct list_head resync;	/* mw_prefix.resync_node, see prefix.h */
@@ -283,6 +293,31 @@ static inline void mw_port_set_mac(struct mw_port *p, const u8 *mac)
 	WRITE_ONCE(p->mac_word, v.word);
 }
 
+static inline bool mw_port_subnet_has(const struct mw_port *p, __be32 ip)
+{
+	__be32 mask = inet_make_mask(p->prefixlen);
+
+	return p->has_addr && ((ip ^ p->addr) & mask) == 0;
+}
+
+/* The port's counters (stats.h). */
+static inline void mw_count_rx(struct mw_port *p, unsigned int len)
+{
+	mw_stats_count(p->stats, false, len);
+}
+
+static inline void mw_count_tx(struct mw_port *p, unsigned int len)
+{
+	mw_stats_count(p->stats, true, len);
+}
+
+/* Count a drop for @reason at @p and free @skb (which may be NULL). */
+static inline void mw_drop(struct mw_port *p, struct sk_buff *skb,
+			   enum mw_drop_reason reason)
+{
+	mw_stats_drop(p->stats, skb, reason);
+}
+
 /* Tag a frame that leaves @p with the port's VLAN, if it has one. */
 static inline void mw_port_vlan_tag(const struct mw_port *p,
 				    struct sk_buff *skb)
@@ -331,9 +366,11 @@ void mw_route_release(struct mw_net *mn, struct mw_route *rt,
 
 /* host.c */
 struct mw_host *mw_host_alloc(const uuid_t *id);
+void mw_host_free(struct mw_host *h);
 int mw_host_insert(struct mw_net *mn, struct mw_host *h,
 		   struct netlink_ext_ack *extack);
-void mw_host_set_local(struct mw_net *mn, struct mw_host *h, bool local);
+int mw_host_change(struct mw_net *mn, struct mw_host *h, __be32 addr,
+		   bool local, struct netlink_ext_ack *extack);
 int mw_host_destroy(struct mw_net *mn, struct mw_host *h,
 		    struct genl_info *info);
 

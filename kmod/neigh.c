@@ -180,6 +180,16 @@ static void mw_arp_send(struct mw_port *p, int op, __be32 dst_ip,
 	dev_queue_xmit(skb);
 }
 
+bool mw_neigh_mac(struct mw_port *p, __be32 ip, u8 *mac)
+{
+	struct mw_neigh *n = mw_neigh_lookup(&p->neigh, ip);
+
+	if (!n || READ_ONCE(n->state) == MW_NEIGH_INCOMPLETE)
+		return false;
+	ether_addr_copy(mac, n->mac);
+	return true;
+}
+
 void mw_neigh_output(struct mw_port *p, struct net_device *dev, __be32 nh,
 		     struct sk_buff *skb)
 {
@@ -226,13 +236,6 @@ void mw_neigh_output(struct mw_port *p, struct net_device *dev, __be32 nh,
 	mw_drop_queue(p, &drop, n ? MW_DROP_NEIGH_QUEUE_FULL : MW_DROP_NOMEM);
 	if (probe)
 		mw_arp_send(p, ARPOP_REQUEST, nh, NULL, p->addr);
-}
-
-static bool mw_port_subnet_has(const struct mw_port *p, __be32 ip)
-{
-	__be32 mask = inet_make_mask(p->prefixlen);
-
-	return p->has_addr && ((ip ^ p->addr) & mask) == 0;
 }
 
 void mw_arp_rcv(struct mw_port *p, struct sk_buff *skb)

@@ -52,6 +52,8 @@ void mw_neigh_flush(struct mw_port *p);
 void mw_neigh_output(struct mw_port *p, struct net_device *dev, __be32 nh,
 		     struct sk_buff *skb);
 void mw_arp_rcv(struct mw_port *p, struct sk_buff *skb);
+/* Under RCU: the MAC of @ip if the table of @p knows it (not INCOMPLETE). */
+bool mw_neigh_mac(struct mw_port *p, __be32 ip, u8 *mac);
 int mw_neigh_add_static(struct mw_port *p, __be32 ip, const u8 *mac);
 int mw_neigh_del(struct mw_port *p, __be32 ip);
 

@@ -79,6 +79,7 @@ static const struct nla_policy mw_port_policy[MIDWAY_A_PORT_MAX + 1] = {
 	[MIDWAY_A_PORT_DROPS]		= MW_POLICY_RO,
 	[MIDWAY_A_PORT_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[MIDWAY_A_PORT_VLAN]		= NLA_POLICY_MAX(NLA_U16, MIDWAY_VLAN_MAX),
+	[MIDWAY_A_PORT_REMOTE_UP]	= MW_POLICY_BOOL,
 };
 
 static const struct nla_policy mw_route_policy[MIDWAY_A_ROUTE_MAX + 1] = {
@@ -112,6 +113,14 @@ static const struct nla_policy mw_host_policy[MIDWAY_A_HOST_MAX + 1] = {
 	[MIDWAY_A_HOST_ADDR]		= { .type = NLA_BE32 },
 	[MIDWAY_A_HOST_LOCAL]		= MW_POLICY_BOOL,
 	[MIDWAY_A_HOST_CASCADE]		= { .type = NLA_FLAG },
+	[MIDWAY_A_HOST_STATS]		= MW_POLICY_RO,
+	[MIDWAY_A_HOST_DROPS]		= MW_POLICY_RO,
+};
+
+static const struct nla_policy mw_tunnel_policy[MIDWAY_A_TUNNEL_MAX + 1] = {
+	[MIDWAY_A_TUNNEL_PORT]		= NLA_POLICY_MIN(NLA_U16, 1),
+	[MIDWAY_A_TUNNEL_TTL]		= { .type = NLA_U8 },
+	[MIDWAY_A_TUNNEL_OPEN]		= MW_POLICY_RO,
 };
 
 /* Helpers ------------------------------------------------------------------ */
@@ -186,19 +195,22 @@ static int mw_fill_router(struct sk_buff *skb, const struct mw_router *r)
 	return 0;
 }
 
-static int mw_fill_port_stats(struct sk_buff *skb, const struct mw_port *p)
+/* @stats as the nests @stats_attr (STATS) and @drops_attr (DROPS). */
+static int mw_fill_stats(struct sk_buff *skb,
+			 const struct mw_stats __percpu *stats,
+			 int stats_attr, int drops_attr)
 {
-	struct mw_port_stats *s;
 	struct nlattr *nest, *drop;
+	struct mw_stats *s;
 	int err = -EMSGSIZE;
 	unsigned int i;
 
 	s = kmalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	mw_port_stats_sum(p, s);
+	mw_stats_sum(stats, s);
 
-	nest = nla_nest_start(skb, MIDWAY_A_PORT_STATS);
+	nest = nla_nest_start(skb, stats_attr);
 	if (!nest ||
 	    nla_put_u64_64bit(skb, MIDWAY_A_STATS_RX_PACKETS, s->rx_packets, MIDWAY_A_STATS_PAD) ||
 	    nla_put_u64_64bit(skb, MIDWAY_A_STATS_RX_BYTES, s->rx_bytes, MIDWAY_A_STATS_PAD) ||
@@ -207,7 +219,7 @@ static int mw_fill_port_stats(struct sk_buff *skb, const struct mw_port *p)
 		goto out;
 	nla_nest_end(skb, nest);
 
-	nest = nla_nest_start(skb, MIDWAY_A_PORT_DROPS);
+	nest = nla_nest_start(skb, drops_attr);
 	if (!nest)
 		goto out;
 	for (i = 0; i < MW_DROP_MAX; i++) {
@@ -240,6 +252,8 @@ static int mw_fill_port(struct sk_buff *skb, const struct mw_port *p)
 	    nla_put_u8(skb, MIDWAY_A_PORT_ADMIN_UP, p->admin_up) ||
 	    nla_put_u8(skb, MIDWAY_A_PORT_OPER_UP, READ_ONCE(p->oper_up)) ||
 	    nla_put_u8(skb, MIDWAY_A_PORT_PROXY_ARP, p->proxy_arp) ||
+	    (p->kind == MIDWAY_PORT_KIND_EXTERIOR &&
+	     nla_put_u8(skb, MIDWAY_A_PORT_REMOTE_UP, p->remote_up)) ||
 	    nla_put(skb, MIDWAY_A_PORT_MAC, ETH_ALEN, p->mac) ||
 	    nla_put_u32(skb, MIDWAY_A_PORT_TUNNEL_KEY, p->tunnel_key))
 		return -EMSGSIZE;
@@ -251,7 +265,7 @@ static int mw_fill_port(struct sk_buff *skb, const struct mw_port *p)
 		return -EMSGSIZE;
 	if (p->vlan && nla_put_u16(skb, MIDWAY_A_PORT_VLAN, p->vlan))
 		return -EMSGSIZE;
-	if (mw_fill_port_stats(skb, p))
+	if (mw_fill_stats(skb, p->stats, MIDWAY_A_PORT_STATS, MIDWAY_A_PORT_DROPS))
 		return -EMSGSIZE;
 
 	/* Peer and device change under RTNL alone (see midway.h). */
@@ -297,6 +311,16 @@ static int mw_fill_host(struct sk_buff *skb, const struct mw_host *h)
 	    nla_put_in_addr(skb, MIDWAY_A_HOST_ADDR, h->addr) ||
 	    nla_put_u8(skb, MIDWAY_A_HOST_LOCAL, h->local))
 		return -EMSGSIZE;
+	return mw_fill_stats(skb, h->stats, MIDWAY_A_HOST_STATS,
+			     MIDWAY_A_HOST_DROPS);
+}
+
+static int mw_fill_tunnel(struct sk_buff *skb, const struct mw_tunnel *t)
+{
+	if (nla_put_u16(skb, MIDWAY_A_TUNNEL_PORT, ntohs(t->port)) ||
+	    nla_put_u8(skb, MIDWAY_A_TUNNEL_TTL, t->ttl) ||
+	    nla_put_u8(skb, MIDWAY_A_TUNNEL_OPEN, mw_tunnel_is_open(t)))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -313,6 +337,8 @@ static int mw_fill_obj(struct sk_buff *skb, u8 cmd, const void *obj)
 		return mw_fill_route(skb, obj);
 	case MIDWAY_CMD_HOST_NEW ... MIDWAY_CMD_HOST_SET:
 		return mw_fill_host(skb, obj);
+	case MIDWAY_CMD_TUNNEL_GET ... MIDWAY_CMD_TUNNEL_SET:
+		return mw_fill_tunnel(skb, obj);
 	}
 	WARN_ON_ONCE(1);
 	return -EINVAL;
@@ -806,6 +832,9 @@ static int mw_port_check_common(struct genl_info *info, u8 kind)
 		if (!err)
 			err = mw_reject_attr(info, MIDWAY_A_PORT_VLAN,
 					     "an interior port is on no VLAN");
+		if (!err)
+			err = mw_reject_attr(info, MIDWAY_A_PORT_REMOTE_UP,
+					     "an interior port lives on no host");
 	}
 	return err;
 }
@@ -820,6 +849,9 @@ static void mw_port_apply_common(struct mw_port *p, struct nlattr **a)
 		WRITE_ONCE(p->proxy_arp, nla_get_u8(a[MIDWAY_A_PORT_PROXY_ARP]));
 	if (a[MIDWAY_A_PORT_VLAN])
 		WRITE_ONCE(p->vlan, nla_get_u16(a[MIDWAY_A_PORT_VLAN]));
+	/* Takes effect with the caller's mw_port_refresh() (or insert). */
+	if (a[MIDWAY_A_PORT_REMOTE_UP])
+		p->remote_up = nla_get_u8(a[MIDWAY_A_PORT_REMOTE_UP]);
 	if (a[MIDWAY_A_PORT_ADDR]) {
 		p->addr = nla_get_in_addr(a[MIDWAY_A_PORT_ADDR]);
 		p->prefixlen = nla_get_u8(a[MIDWAY_A_PORT_PREFIXLEN]);
@@ -1375,7 +1407,7 @@ static int mw_nl_host_new(struct sk_buff *skb, struct genl_info *info)
 		mw_notify(mn, MIDWAY_CMD_HOST_NEW, h, info);
 	mw_unlock(mn);
 	if (err)
-		kfree(h);
+		mw_host_free(h);
 	return err;
 }
 
@@ -1398,13 +1430,56 @@ static int mw_nl_host_set(struct sk_buff *skb, struct genl_info *info)
 		err = mw_host_check_unlocal(info, h);
 	if (err)
 		goto out;
+	err = mw_host_change(mn, h, a[MIDWAY_A_HOST_ADDR] ?
+			     nla_get_in_addr(a[MIDWAY_A_HOST_ADDR]) : h->addr,
+			     a[MIDWAY_A_HOST_LOCAL] ?
+			     nla_get_u8(a[MIDWAY_A_HOST_LOCAL]) : h->local,
+			     info->extack);
+	if (err)
+		goto out;
 	if (a[MIDWAY_A_HOST_NAME])
 		nla_strscpy(h->name, a[MIDWAY_A_HOST_NAME], sizeof(h->name));
-	if (a[MIDWAY_A_HOST_ADDR])
-		WRITE_ONCE(h->addr, nla_get_in_addr(a[MIDWAY_A_HOST_ADDR]));
-	if (a[MIDWAY_A_HOST_LOCAL])
-		mw_host_set_local(mn, h, nla_get_u8(a[MIDWAY_A_HOST_LOCAL]));
 	mw_notify(mn, MIDWAY_CMD_HOST_SET, h, info);
+out:
+	mw_unlock(mn);
+	return err;
+}
+
+/* The tunnel ---------------------------------------------------------------- */
+
+static int mw_nl_tunnel_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	int err;
+
+	mutex_lock(&mn->lock);
+	err = mw_reply(info, MIDWAY_CMD_TUNNEL_GET, &mn->tunnel);
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int mw_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct nlattr **a = info->attrs;
+	int err = 0;
+
+	mw_lock(mn);
+	if (a[MIDWAY_A_TUNNEL_PORT]) {
+		__be16 port = htons(nla_get_u16(a[MIDWAY_A_TUNNEL_PORT]));
+
+		/* An open tunnel moves now; a closed one opens there later. */
+		if (mw_tunnel_is_open(&mn->tunnel))
+			err = mw_tunnel_open(mn, port, info->extack);
+		if (err) {
+			NL_SET_BAD_ATTR(info->extack, a[MIDWAY_A_TUNNEL_PORT]);
+			goto out;
+		}
+		WRITE_ONCE(mn->tunnel.port, port);
+	}
+	if (a[MIDWAY_A_TUNNEL_TTL])
+		WRITE_ONCE(mn->tunnel.ttl, nla_get_u8(a[MIDWAY_A_TUNNEL_TTL]));
+	mw_notify(mn, MIDWAY_CMD_TUNNEL_SET, &mn->tunnel, info);
 out:
 	mw_unlock(mn);
 	return err;
@@ -1458,6 +1533,10 @@ static const struct genl_ops mw_ops[] = {
 	      mw_neigh_policy, MIDWAY_A_NEIGH_MAX, 0),
 	MW_OP(MIDWAY_CMD_ROUTE_LOOKUP, mw_nl_route_lookup, NULL,
 	      mw_route_policy, MIDWAY_A_ROUTE_MAX, 0),
+	MW_OP(MIDWAY_CMD_TUNNEL_GET, mw_nl_tunnel_get, NULL,
+	      mw_tunnel_policy, MIDWAY_A_TUNNEL_MAX, 0),
+	MW_OP(MIDWAY_CMD_TUNNEL_SET, mw_nl_tunnel_set, NULL,
+	      mw_tunnel_policy, MIDWAY_A_TUNNEL_MAX, MW_ADMIN),
 };
 
 static struct genl_family mw_family __ro_after_init = {

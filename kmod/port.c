@@ -21,12 +21,13 @@ struct mw_port *mw_port_alloc(const uuid_t *id)
 	if (!p)
 		return NULL;
 	uuid_copy(&p->obj.id, id);
-	p->stats = netdev_alloc_pcpu_stats(struct mw_port_stats);
+	p->stats = netdev_alloc_pcpu_stats(struct mw_stats);
 	if (!p->stats) {
 		kfree(p);
 		return NULL;
 	}
 	p->admin_up = true;
+	p->remote_up = true;
 	spin_lock_init(&p->icmp.lock);
 	eth_random_addr(p->mac);
 	INIT_LIST_HEAD(&p->routes);
@@ -64,8 +65,8 @@ static bool mw_port_compute_oper(const struct mw_port *p)
 	dev = rtnl_dereference(p->dev);
 	if (dev)
 		return netif_running(dev) && netif_carrier_ok(dev);
-	/* Not bound here: up if it lives on another host (via a tunnel). */
-	return p->host && !p->host->local;
+	/* Not bound here: up if it is up on another host (via a tunnel). */
+	return p->host && !p->host->local && p->remote_up;
 }
 
 void mw_port_refresh(struct mw_net *mn, struct mw_port *p)
@@ -178,7 +179,7 @@ void mw_port_set_host(struct mw_net *mn, struct mw_port *p, struct mw_host *h)
 		list_del_init(&p->host_node);
 		p->host->n_ports--;
 	}
-	p->host = h;
+	WRITE_ONCE(p->host, h);
 	if (h) {
 		list_add_tail(&p->host_node, &h->ports);
 		h->n_ports++;

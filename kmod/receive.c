@@ -37,7 +37,7 @@
  * the timestamp, conntrack and the rest. Called once, when a frame enters
  * the router.
  */
-static void mw_skb_scrub(struct sk_buff *skb)
+void mw_skb_scrub(struct sk_buff *skb)
 {
 	skb_scrub_packet(skb, true);
 	__vlan_hwaccel_clear_tag(skb);
@@ -105,7 +105,8 @@ static void mw_route_packet(struct mw_port *in, struct sk_buff *skb, int hops)
 
 		out = rt->key.port;
 		if (out->kind == MIDWAY_PORT_KIND_EXTERIOR) {
-			mw_output(in, out, rt, skb);
+			mw_output(in, out, rt->key.gateway ?: ip_hdr(skb)->daddr,
+				  skb);
 			return;
 		}
 		/* Interior: cross into the peer's router. */
@@ -129,39 +130,47 @@ void mw_route_local_out(struct mw_port *in, struct sk_buff *skb)
 
 /* Input -------------------------------------------------------------------- */
 
-static void mw_ip_rcv(struct mw_port *p, struct sk_buff *skb)
+bool mw_ip_check(struct sk_buff *skb)
 {
 	const struct iphdr *iph;
 	unsigned int len;
 
 	skb_reset_network_header(skb);
 	if (!pskb_may_pull(skb, sizeof(*iph)))
-		goto bad;
+		return false;
 	iph = ip_hdr(skb);
 	if (iph->ihl < 5 || iph->version != 4 ||
 	    !pskb_may_pull(skb, iph->ihl * 4))
-		goto bad;
+		return false;
 	iph = ip_hdr(skb);
 	if (unlikely(ip_fast_csum((const u8 *)iph, iph->ihl)))
-		goto bad;
+		return false;
 	len = ntohs(iph->tot_len);
 	if (skb->len < len || len < iph->ihl * 4)
-		goto bad;
+		return false;
 	if (pskb_trim_rcsum(skb, len))
-		goto bad;
+		return false;
+	skb_set_transport_header(skb, ip_hdrlen(skb));
+	return true;
+}
+
+static void mw_ip_rcv(struct mw_port *p, struct sk_buff *skb)
+{
+	const struct iphdr *iph;
+
+	if (!mw_ip_check(skb)) {
+		mw_drop(p, skb, MW_DROP_BAD_HEADER);
+		return;
+	}
 	iph = ip_hdr(skb);
 	if (ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr) ||
 	    ipv4_is_zeronet(iph->daddr)) {
 		mw_drop(p, skb, MW_DROP_NOT_FOR_US);
 		return;
 	}
-	skb_set_transport_header(skb, iph->ihl * 4);
 	skb_forward_csum(skb);
 	mw_skb_scrub(skb);
 	mw_route_packet(p, skb, 0);
-	return;
-bad:
-	mw_drop(p, skb, MW_DROP_BAD_HEADER);
 }
 
 /*

@@ -13,6 +13,18 @@ struct mw_port;
 /* Routers a packet may cross on one host before it is taken for a loop. */
 #define MW_MAX_HOPS	16
 
+/*
+ * Whether skb->data is a sound IPv4 header (lengths, version, checksum);
+ * sets the network and transport headers and trims the skb to the packet.
+ */
+bool mw_ip_check(struct sk_buff *skb);
+
+/*
+ * Scrub what a packet carried from the network it came from (tag, mark,
+ * timestamp, conntrack...), as ip_forward() does, when it enters a router.
+ */
+void mw_skb_scrub(struct sk_buff *skb);
+
 /* The rx handler of every bound device. */
 rx_handler_result_t mw_port_rx(struct sk_buff **pskb);
 

@@ -4,8 +4,9 @@
  * device is read once, and everything after uses that pointer: a packet too
  * big for it is fragmented (or, with DF, answered with fragmentation
  * needed), the next hop is resolved (neigh.c, which may queue the packet
- * until ARP answers) and the Ethernet header is pushed. The tunnel's
- * encapsulation, for ports that live on other hosts, will go here too.
+ * until ARP answers) and the Ethernet header is pushed. A port that lives
+ * on another host has no device here: its packets go to the tunnel
+ * (tunnel.c), which fragments the same way for the underlay's MTU.
  */
 #include <linux/etherdevice.h>
 #include <linux/icmp.h>
@@ -16,6 +17,7 @@
 #include "icmp.h"
 #include "midway.h"
 #include "send.h"
+#include "tunnel.h"
 
 void mw_eth_xmit(struct mw_port *p, struct net_device *dev, const u8 *mac,
 		 struct sk_buff *skb)
@@ -43,64 +45,81 @@ void mw_eth_xmit(struct mw_port *p, struct net_device *dev, const u8 *mac,
 		mw_drop(p, NULL, MW_DROP_TX_ERROR);
 }
 
-/* @dev is @out's device, read once by the caller. */
-static void mw_fragment(struct mw_port *out, struct net_device *dev, __be32 nh,
-			struct sk_buff *skb, unsigned int mtu)
+bool mw_fragment(struct mw_port *out, struct sk_buff *skb, unsigned int mtu,
+		 unsigned int headroom, struct sk_buff_head *frags)
 {
 	struct ip_frag_state state;
 	struct sk_buff *frag;
 
+	__skb_queue_head_init(frags);
 	if (skb_is_gso(skb) ||
-	    (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))) {
-		mw_drop(out, skb, MW_DROP_FRAG_FAILED);
-		return;
-	}
+	    (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)))
+		goto fail;
 	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
 	/* Like ip_do_fragment(): the room for data in each fragment. */
-	ip_frag_init(skb, ip_hdrlen(skb), LL_RESERVED_SPACE(dev),
-		     mtu - ip_hdrlen(skb), false, &state);
+	ip_frag_init(skb, ip_hdrlen(skb), headroom, mtu - ip_hdrlen(skb),
+		     false, &state);
 	while (state.left > 0) {
 		frag = ip_frag_next(skb, &state);
-		if (IS_ERR(frag)) {
-			mw_drop(out, skb, MW_DROP_FRAG_FAILED);
-			return;
-		}
-		mw_neigh_output(out, dev, nh, frag);
+		if (IS_ERR(frag))
+			goto fail;
+		__skb_queue_tail(frags, frag);
 	}
 	consume_skb(skb);
+	return true;
+fail:
+	__skb_queue_purge(frags);
+	mw_drop(out, skb, MW_DROP_FRAG_FAILED);
+	return false;
+}
+
+enum mw_mtu mw_mtu_check(struct mw_port *in, struct sk_buff *skb,
+			 unsigned int mtu)
+{
+	if (skb->len <= mtu ||
+	    (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu)))
+		return MW_MTU_FITS;
+	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
+		return MW_MTU_FRAGMENT;
+	mw_icmp_send(in, skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu);
+	mw_drop(in, skb, MW_DROP_FRAG_NEEDED);
+	return MW_MTU_DROPPED;
 }
 
 /*
- * Send @skb, routed by @rt, out of the exterior port @out. The port's device
+ * Send @skb to next hop @nh out of the exterior port @out. The port's device
  * is read once, here: netlink or the notifier may unbind it at any moment,
  * and everything below uses this pointer, which stays valid until the end
  * of the RCU read side (unbinding waits for a grace period before it lets
- * the device go).
+ * the device go). A port with no device here may live on another host.
  */
-void mw_output(struct mw_port *in, struct mw_port *out,
-	       const struct mw_route *rt, struct sk_buff *skb)
+void mw_output(struct mw_port *in, struct mw_port *out, __be32 nh,
+	       struct sk_buff *skb)
 {
 	struct net_device *dev = rcu_dereference_bh(out->dev);
-	const struct iphdr *iph = ip_hdr(skb);
-	__be32 nh = rt->key.gateway ?: iph->daddr;
+	struct sk_buff_head frags;
+	struct mw_host *host;
 	unsigned int mtu;
 
 	if (!dev) {
-		mw_drop(out, skb, READ_ONCE(out->oper_up) ?
-			MW_DROP_REMOTE_PORT : MW_DROP_PORT_DOWN);
+		host = READ_ONCE(out->host);
+		if (host && !READ_ONCE(host->local) && READ_ONCE(out->oper_up))
+			mw_tunnel_xmit(in, out, host, nh, skb);
+		else
+			mw_drop(out, skb, MW_DROP_PORT_DOWN);
 		return;
 	}
 	mtu = READ_ONCE(dev->mtu);
-	if (skb->len > mtu &&
-	    !(skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))) {
-		if (iph->frag_off & htons(IP_DF)) {
-			mw_icmp_send(in, skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
-				     mtu);
-			mw_drop(in, skb, MW_DROP_FRAG_NEEDED);
-			return;
-		}
-		mw_fragment(out, dev, nh, skb, mtu);
-		return;
+	switch (mw_mtu_check(in, skb, mtu)) {
+	case MW_MTU_FITS:
+		mw_neigh_output(out, dev, nh, skb);
+		break;
+	case MW_MTU_FRAGMENT:
+		if (mw_fragment(out, skb, mtu, LL_RESERVED_SPACE(dev), &frags))
+			while ((skb = __skb_dequeue(&frags)))
+				mw_neigh_output(out, dev, nh, skb);
+		break;
+	case MW_MTU_DROPPED:
+		break;
 	}
-	mw_neigh_output(out, dev, nh, skb);
 }

@@ -15,12 +15,13 @@ const char *const mw_drop_names[MW_DROP_MAX] = {
 #undef MW_DROP_NAME
 };
 
-static void mw_count(struct mw_port *p, bool tx, unsigned int len)
+void mw_stats_count(struct mw_stats __percpu *stats, bool tx,
+		    unsigned int len)
 {
-	struct mw_port_stats *s;
+	struct mw_stats *s;
 
 	lockdep_assert_in_softirq();
-	s = this_cpu_ptr(p->stats);
+	s = this_cpu_ptr(stats);
 	u64_stats_update_begin(&s->syncp);
 	if (tx) {
 		s->tx_packets++;
@@ -32,23 +33,13 @@ static void mw_count(struct mw_port *p, bool tx, unsigned int len)
 	u64_stats_update_end(&s->syncp);
 }
 
-void mw_count_rx(struct mw_port *p, unsigned int len)
+void mw_stats_drop(struct mw_stats __percpu *stats, struct sk_buff *skb,
+		   enum mw_drop_reason reason)
 {
-	mw_count(p, false, len);
-}
-
-void mw_count_tx(struct mw_port *p, unsigned int len)
-{
-	mw_count(p, true, len);
-}
-
-void mw_drop(struct mw_port *p, struct sk_buff *skb,
-	     enum mw_drop_reason reason)
-{
-	struct mw_port_stats *s;
+	struct mw_stats *s;
 
 	lockdep_assert_in_softirq();
-	s = this_cpu_ptr(p->stats);
+	s = this_cpu_ptr(stats);
 
 	u64_stats_update_begin(&s->syncp);
 	s->drops[reason]++;
@@ -56,18 +47,18 @@ void mw_drop(struct mw_port *p, struct sk_buff *skb,
 	kfree_skb(skb);
 }
 
-void mw_port_stats_sum(const struct mw_port *p, struct mw_port_stats *sum)
+void mw_stats_sum(const struct mw_stats __percpu *stats, struct mw_stats *sum)
 {
 	unsigned int cpu, start, i;
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		const struct mw_port_stats *s = per_cpu_ptr(p->stats, cpu);
-		struct mw_port_stats v;
+		const struct mw_stats *s = per_cpu_ptr(stats, cpu);
+		struct mw_stats v;
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
-			memcpy(&v, s, offsetof(struct mw_port_stats, syncp));
+			memcpy(&v, s, offsetof(struct mw_stats, syncp));
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 
 		sum->rx_packets += v.rx_packets;

@@ -4,9 +4,10 @@
  * and that calls nothing of midway's.
  *
  * Each port has per-CPU counters of the packets and bytes it received and
- * sent, and of the packets dropped at it, by reason. One list of reasons
- * gives the enum and the names (exported over netlink as strings, so tools
- * need no copy of the list).
+ * sent, and of the packets dropped at it, by reason; each host has the same
+ * for the tunnel packets exchanged with it. One list of reasons gives the
+ * enum and the names (exported over netlink as strings, so tools need no
+ * copy of the list).
  *
  * The counters are updated without a lock: only from the packet path
  * (softirq) or with bottom halves disabled, so that an update is never
@@ -17,8 +18,6 @@
 
 #include <linux/skbuff.h>
 #include <linux/u64_stats_sync.h>
-
-struct mw_port;
 
 #define MW_DROP_REASONS(X)						\
 	X(NOT_FOR_US,		"not_for_us")	/* other MAC, or not IPv4/ARP */ \
@@ -37,9 +36,15 @@ struct mw_port;
 	X(ICMP_RATELIMIT,	"icmp_ratelimited") /* an error not sent */	\
 	X(NEIGH_QUEUE_FULL,	"neigh_queue_full")				\
 	X(NEIGH_FAILED,		"neigh_failed")	/* no ARP answer */		\
-	X(REMOTE_PORT,		"remote_port")	/* egress lives on another host */ \
 	X(NOMEM,		"nomem")					\
-	X(TX_ERROR,		"tx_error")
+	X(TX_ERROR,		"tx_error")					\
+	/* The tunnel's, counted on hosts (tunnel.c). */			\
+	X(BAD_TUNNEL_HEADER,	"bad_tunnel_header") /* short, no I flag */	\
+	X(UNKNOWN_HOST,		"unknown_host")	/* outer source is no host */	\
+	X(UNKNOWN_KEY,		"unknown_key")	/* VNI names no port */		\
+	X(KEY_NOT_LOCAL,	"key_not_local") /* nor one of this host's */	\
+	X(NO_TUNNEL,		"no_tunnel")	/* no local host: no socket */	\
+	X(UNDERLAY_NO_ROUTE,	"underlay_no_route")
 
 enum mw_drop_reason {
 #define MW_DROP_ENUM(name, str) MW_DROP_##name,
@@ -50,8 +55,8 @@ enum mw_drop_reason {
 
 extern const char *const mw_drop_names[MW_DROP_MAX];
 
-/* Per CPU counters of one port. */
-struct mw_port_stats {
+/* Per CPU counters of one port or host. */
+struct mw_stats {
 	u64 rx_packets;
 	u64 rx_bytes;
 	u64 tx_packets;
@@ -60,12 +65,12 @@ struct mw_port_stats {
 	struct u64_stats_sync syncp;
 };
 
-void mw_count_rx(struct mw_port *p, unsigned int len);
-void mw_count_tx(struct mw_port *p, unsigned int len);
-/* Count a drop for @reason at @p and free @skb (which may be NULL). */
-void mw_drop(struct mw_port *p, struct sk_buff *skb,
-	     enum mw_drop_reason reason);
+void mw_stats_count(struct mw_stats __percpu *stats, bool tx,
+		    unsigned int len);
+/* Count a drop for @reason and free @skb (which may be NULL). */
+void mw_stats_drop(struct mw_stats __percpu *stats, struct sk_buff *skb,
+		   enum mw_drop_reason reason);
 /* The sum over every CPU, for netlink. */
-void mw_port_stats_sum(const struct mw_port *p, struct mw_port_stats *sum);
+void mw_stats_sum(const struct mw_stats __percpu *stats, struct mw_stats *sum);
 
 #endif /* _MW_STATS_H */

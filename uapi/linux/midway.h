@@ -87,6 +87,10 @@
  *                           name (with IFINDEX too, both must name it)
  *     PROXY_ARP             optional u8 0/1, default 0: answer ARP for every
  *                           address of the port's subnet, not only its own
+ *     REMOTE_UP             exterior only, optional u8 0/1, default 1: for a
+ *                           port on a remote host, whether it is up there
+ *                           (the controller sets it from the topology
+ *                           store's "port active" state); see OPER_UP
  *     VLAN                  exterior only, optional u16 0..4094, default 0:
  *                           the 802.1Q VLAN the port's network is on. 0:
  *                           the port sends and accepts untagged frames
@@ -97,7 +101,7 @@
  *                           the drop reason "vlan".
  * MIDWAY_CMD_PORT_SET
  *     ID required; may change NAME, ADMIN_UP, MAC, ADDR + PREFIXLEN, HOST_ID,
- *     IFINDEX or IFNAME (IFINDEX 0 unbinds), PROXY_ARP, VLAN. ROUTER_ID, KIND,
+ *     IFINDEX or IFNAME (IFINDEX 0 unbinds), PROXY_ARP, VLAN, REMOTE_UP. ROUTER_ID, KIND,
  *     TUNNEL_KEY and PEER_ID are fixed at creation (-EINVAL if they differ).
  * MIDWAY_CMD_PORT_DEL
  *     ID required, CASCADE optional flag.
@@ -111,7 +115,7 @@
  *   as "no_route", and COUNT), and the read-only OPER_UP:
  *   1 when the port can carry traffic. An exterior port is up when it is
  *   admin-up and either bound to a local device that is running with carrier,
- *   or placed on a remote host; an interior port is up when it and its peer
+ *   or placed on a remote host with REMOTE_UP 1; an interior port is up when it and its peer
  *   are admin-up and both routers are admin-up.
  * MIDWAY_CMD_PORT_STATE
  *   Notification only, on "events": a port's OPER_UP changed. Carries the
@@ -151,6 +155,12 @@
  *     ID required, CASCADE optional flag.
  * MIDWAY_CMD_HOST_GET
  *   do: ID required; dump: no attributes.
+ *   Replies carry the read-only tunnel counters of the host: STATS (nest of
+ *   MIDWAY_A_STATS_*: the VXLAN packets received from the host (rx) and sent
+ *   to it (tx), inner IPv4 bytes) and DROPS (as for ports: the tunnel
+ *   packets dropped, by reason, counted on the host they came from or were
+ *   going to; on the local host when their source is no known host).
+ *   Two hosts cannot have the same ADDR (-EEXIST).
  *
  * MIDWAY_CMD_NEIGH_NEW
  *     PORT_ID, ADDR, MAC   required: a static entry in the neighbour table of
@@ -162,6 +172,19 @@
  *   and, unless INCOMPLETE, MAC.
  *   Neighbour entries are datapath state: their changes, learnt or through
  *   NEIGH_NEW/DEL, are not sent on "events".
+ *
+ * MIDWAY_CMD_TUNNEL_GET, _SET
+ *   The instance's VXLAN tunnel endpoint (Documentation/tunnel.md). It is
+ *   open (a kernel UDP socket on PORT) while the instance has a local
+ *   host, whose ADDR is the outer source address.
+ *     PORT            u16, 1..65535, default MIDWAY_TUNNEL_PORT_DEFAULT:
+ *                     the UDP port it listens on and sends to; -EADDRINUSE
+ *                     when the socket cannot be bound to it (nothing
+ *                     changes)
+ *     TTL             u8: the outer TTL; 0 (default): the route's hop limit
+ *     OPEN            u8, read-only: 1 while the socket is open
+ *   GET (do, no attributes) replies with all three; SET changes what is
+ *   present and is multicast on "events" as a TUNNEL_SET message.
  *
  * MIDWAY_CMD_ROUTE_LOOKUP
  *   Which route a packet would take in one router (do only, open to all):
@@ -209,6 +232,7 @@
 #define MIDWAY_ICMP_BURST_DEFAULT	50
 #define MIDWAY_ICMP_BURST_MAX		10000
 #define MIDWAY_VLAN_MAX			4094
+#define MIDWAY_TUNNEL_PORT_DEFAULT	4789
 
 enum midway_port_kind {
 	MIDWAY_PORT_KIND_EXTERIOR = 1,
@@ -258,6 +282,7 @@ enum {
 	MIDWAY_A_PORT_DROPS,		/* nest of MIDWAY_A_DROP nests, read-only */
 	MIDWAY_A_PORT_IFNAME,		/* string, < IFNAMSIZ */
 	MIDWAY_A_PORT_VLAN,		/* u16, 0..4094 */
+	MIDWAY_A_PORT_REMOTE_UP,	/* u8 */
 
 	__MIDWAY_A_PORT_MAX,
 	MIDWAY_A_PORT_MAX = (__MIDWAY_A_PORT_MAX - 1)
@@ -314,9 +339,21 @@ enum {
 	MIDWAY_A_HOST_ADDR,		/* be32 */
 	MIDWAY_A_HOST_LOCAL,		/* u8 */
 	MIDWAY_A_HOST_CASCADE,		/* flag, DEL only */
+	MIDWAY_A_HOST_STATS,		/* nest, MIDWAY_A_STATS_*, read-only */
+	MIDWAY_A_HOST_DROPS,		/* nest of MIDWAY_A_DROP nests, read-only */
 
 	__MIDWAY_A_HOST_MAX,
 	MIDWAY_A_HOST_MAX = (__MIDWAY_A_HOST_MAX - 1)
+};
+
+enum {
+	MIDWAY_A_TUNNEL_UNSPEC,
+	MIDWAY_A_TUNNEL_PORT,		/* u16, 1..65535 */
+	MIDWAY_A_TUNNEL_TTL,		/* u8 */
+	MIDWAY_A_TUNNEL_OPEN,		/* u8, read-only */
+
+	__MIDWAY_A_TUNNEL_MAX,
+	MIDWAY_A_TUNNEL_MAX = (__MIDWAY_A_TUNNEL_MAX - 1)
 };
 
 enum midway_neigh_state {
@@ -359,6 +396,8 @@ enum {
 	MIDWAY_CMD_NEIGH_DEL,
 	MIDWAY_CMD_NEIGH_GET,
 	MIDWAY_CMD_ROUTE_LOOKUP,
+	MIDWAY_CMD_TUNNEL_GET,
+	MIDWAY_CMD_TUNNEL_SET,
 
 	__MIDWAY_CMD_MAX,
 	MIDWAY_CMD_MAX = (__MIDWAY_CMD_MAX - 1)
