@@ -16,7 +16,7 @@ KSFT_DIR	:= $(BUILD)/linux-src/tools/testing/selftests
 KSFT_HEADERS	:= $(KSFT_DIR)/kselftest.h $(KSFT_DIR)/kselftest_harness.h
 
 # C tests (one binary each, run in a VM each) and helper programs.
-SELFTESTS_TESTS	:= api_router api_port api_route api_host api_misc \
+SELFTESTS_TESTS	:= api_router api_port api_route api_host api_misc api_tunnel \
 		   api_events api_dump api_faults
 
 SELFTESTS_HELPERS := mkobjs
