@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mwctl host: add, set, del, show.
+ * mwctl host: add, set, del, show. host stats is in stats.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@ void host_usage(void)
 	      "                      [local|remote]\n"
 	      "       mwctl host del HOST [cascade]\n"
 	      "       mwctl [-j] [-p] host show [HOST]\n"
+	      "       mwctl [-j] [-p] host stats [HOST]\n"
 	      "HOST := { NAME | UUID }\n", stdout);
 }
 
@@ -51,7 +52,7 @@ int host_dump(struct vec *hosts)
  * show:  host NAME id UUID address A.B.C.D [local]
  * event: host EVENT NAME UUID address A.B.C.D [local]
  */
-void host_print(const struct mw_host *h, const char *event)
+void host_print_fields(const struct mw_host *h, const char *event)
 {
 	char id[MWNL_UUID_STRLEN], addr[MWNL_PREFIX_STRLEN];
 
@@ -67,6 +68,11 @@ void host_print(const struct mw_host *h, const char *event)
 	out_str("id", event ? "%s" : "id %s", id);
 	out_str("address", "address %s", mwnl_addr_fmt(h->addr, addr));
 	out_bool("local", "local", NULL, h->local);
+}
+
+void host_print(const struct mw_host *h, const char *event)
+{
+	host_print_fields(h, event);
 	out_obj_end();
 }
 
@@ -244,6 +250,8 @@ int do_host(struct cmdline *c)
 		return host_set(c);
 	if (is(cmd, "del") || is(cmd, "delete"))
 		return host_del(c);
+	if (is(cmd, "stats"))
+		return do_host_stats(c);
 	if (is(cmd, "help")) {
 		host_usage();
 		return 0;

@@ -24,6 +24,7 @@ static const struct {
 	{ "port",	do_port,	port_usage },
 	{ "route",	do_route,	route_usage },
 	{ "host",	do_host,	host_usage },
+	{ "tunnel",	do_tunnel,	tunnel_usage },
 	{ "neigh",	do_neigh,	neigh_usage },
 	{ "drops",	do_drops,	drops_usage },
 	{ "monitor",	do_monitor,	monitor_usage },
@@ -35,8 +36,8 @@ static void usage(void)
 
 	fputs("Usage: mwctl [OPTIONS] OBJECT { COMMAND | help }\n"
 	      "       mwctl help\n"
-	      "OBJECT := { router | port | route | host | neigh | drops |\n"
-	      "            monitor }\n"
+	      "OBJECT := { router | port | route | host | tunnel | neigh |\n"
+	      "            drops | monitor }\n"
 	      "OPTIONS := { -j[son] | -p[retty] | -h[elp] }\n"
 	      "\n", stdout);
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)

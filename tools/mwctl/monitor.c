@@ -18,15 +18,17 @@ enum {
 	SHOW_PORT	= 1 << 1,
 	SHOW_ROUTE	= 1 << 2,
 	SHOW_HOST	= 1 << 3,
-	SHOW_ALL	= SHOW_ROUTER | SHOW_PORT | SHOW_ROUTE | SHOW_HOST,
+	SHOW_TUNNEL	= 1 << 4,
+	SHOW_ALL	= SHOW_ROUTER | SHOW_PORT | SHOW_ROUTE | SHOW_HOST |
+			  SHOW_TUNNEL,
 };
 
 #define MONITOR_RCVBUF	(16 << 20)
 
 void monitor_usage(void)
 {
-	fputs("Usage: mwctl [-j] monitor [all | router | port | route | host]...\n",
-	      stdout);
+	fputs("Usage: mwctl [-j] monitor [all | router | port | route | host |\n"
+	      "                          tunnel]...\n", stdout);
 }
 
 static const char *verb(uint8_t cmd)
@@ -40,6 +42,7 @@ static const char *verb(uint8_t cmd)
 	case MIDWAY_CMD_ROUTER_SET:
 	case MIDWAY_CMD_PORT_SET:
 	case MIDWAY_CMD_HOST_SET:
+	case MIDWAY_CMD_TUNNEL_SET:
 		return "set";
 	case MIDWAY_CMD_ROUTER_DEL:
 	case MIDWAY_CMD_PORT_DEL:
@@ -62,6 +65,7 @@ static int on_event(struct nlmsghdr *nlh, void *arg)
 	struct mw_port port;
 	struct mw_route route;
 	struct mw_host host;
+	struct mw_tunnel tunnel;
 
 	/* Commands a newer module may add are skipped, as are bad events. */
 	switch (cmd) {
@@ -95,8 +99,13 @@ static int on_event(struct nlmsghdr *nlh, void *arg)
 		if (host_parse(nlh, &host))
 			break;
 		names_set(MW_HOST, &host.id, host.name, NULL);
+		names_set_local(&host.id, host.local);
 		if (show & SHOW_HOST)
 			host_print(&host, ev);
+		break;
+	case MIDWAY_CMD_TUNNEL_SET:
+		if (!tunnel_parse(nlh, &tunnel) && (show & SHOW_TUNNEL))
+			tunnel_print(&tunnel, ev);
 		break;
 	}
 	return 0;
@@ -120,6 +129,8 @@ int do_monitor(struct cmdline *c)
 			show |= SHOW_ROUTE;
 		else if (is(arg, "host"))
 			show |= SHOW_HOST;
+		else if (is(arg, "tunnel"))
+			show |= SHOW_TUNNEL;
 		else if (is(arg, "help")) {
 			monitor_usage();
 			return 0;

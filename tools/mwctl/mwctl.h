@@ -70,16 +70,20 @@ struct mw_port {
 	char			ifname[16];
 	bool			proxy_arp;
 	uint16_t		vlan;		/* 0: none */
+	bool			remote_up;	/* exterior: up on its host */
 };
 
-/* One reason the datapath dropped packets at a port, and how many. */
+/* One reason the datapath dropped packets, and how many. */
 struct mw_drop {
 	char			reason[MIDWAY_NAME_MAX];
 	uint64_t		count;
 };
 
-/* A port's counters (STATS and DROPS of PORT_GET). */
-struct mw_port_stats {
+/*
+ * The counters of a port or a host: STATS and DROPS of PORT_GET (the
+ * port's traffic) and of HOST_GET (the tunnel packets to and from it).
+ */
+struct mw_stats {
 	uint64_t		rx_packets;
 	uint64_t		rx_bytes;
 	uint64_t		tx_packets;
@@ -117,6 +121,13 @@ struct mw_host {
 	char			name[MIDWAY_NAME_MAX];
 	uint32_t		addr;		/* network order */
 	bool			local;
+};
+
+/* The instance's VXLAN tunnel endpoint (TUNNEL_GET). */
+struct mw_tunnel {
+	uint16_t		port;		/* UDP, host order */
+	uint8_t			ttl;		/* 0: the route's hop limit */
+	bool			open;
 };
 
 /* Netlink and errors (util.c) -------------------------------------------- */
@@ -208,6 +219,10 @@ bool names_load_all(void);
 /* Does @arg name this object (its uuid or its name)? */
 bool names_match(const char *arg, const struct mwnl_uuid *id,
 		 const char *name);
+/* Learn (or update) whether a host is the local one, e.g. from an event. */
+void names_set_local(const struct mwnl_uuid *host, bool local);
+/* Is @host the local host? false when it is unknown. */
+bool host_is_local(const struct mwnl_uuid *host);
 
 /* Output (output.c) ------------------------------------------------------- */
 
@@ -243,7 +258,7 @@ void out_u64(const char *key, const char *fmt, uint64_t val);
 void out_bool(const char *key, const char *text_true, const char *text_false,
 	      bool val);
 
-/* Objects (router.c, port.c, route.c, host.c) ---------------------------- */
+/* Objects (router.c, port.c, route.c, host.c, tunnel.c) ------------------- */
 
 int router_parse(struct nlmsghdr *nlh, struct mw_router *r);
 int router_dump(struct vec *routers);
@@ -254,6 +269,10 @@ void router_usage(void);
 int port_parse(struct nlmsghdr *nlh, struct mw_port *p);
 /* All ports, or those of @router. */
 int port_dump(const struct mwnl_uuid *router, struct vec *ports);
+/* One port, by id; prints nothing (the caller decides if it is an error). */
+int port_get(const struct mwnl_uuid *id, struct mw_port *p);
+/* Is @p an exterior port placed on a host that is not the local one? */
+bool port_is_remote(const struct mw_port *p);
 void port_print(const struct mw_port *p, const char *event);
 /* port_print() without the out_obj_end(): more may follow. */
 void port_print_fields(const struct mw_port *p, const char *event);
@@ -279,10 +298,9 @@ bool port_filter_match(const struct port_filter *f, const struct mw_port *p);
 /* The error when PORT matched nothing. */
 int port_filter_none(const struct port_filter *f);
 
-/* Counters (stats.c): port stats, drops. */
-int port_stats_parse(struct nlmsghdr *nlh, struct mw_port_stats *s);
-void port_stats_free(struct mw_port_stats *s);
+/* Counters (stats.c): port stats, host stats, drops. */
 int do_port_stats(struct cmdline *c);
+int do_host_stats(struct cmdline *c);
 int do_drops(struct cmdline *c);
 void drops_usage(void);
 
@@ -294,8 +312,15 @@ void route_usage(void);
 int host_parse(struct nlmsghdr *nlh, struct mw_host *h);
 int host_dump(struct vec *hosts);
 void host_print(const struct mw_host *h, const char *event);
+/* host_print() without the out_obj_end(): more may follow. */
+void host_print_fields(const struct mw_host *h, const char *event);
 int do_host(struct cmdline *c);
 void host_usage(void);
+
+int tunnel_parse(struct nlmsghdr *nlh, struct mw_tunnel *t);
+void tunnel_print(const struct mw_tunnel *t, const char *event);
+int do_tunnel(struct cmdline *c);
+void tunnel_usage(void);
 
 int do_neigh(struct cmdline *c);
 void neigh_usage(void);

@@ -16,11 +16,13 @@ void port_usage(void)
 	      "                      { exterior | interior } [mac MAC]\n"
 	      "                      [address A.B.C.D/LEN] [key N] [peer PORT]\n"
 	      "                      [host HOST] [dev IFNAME | ifindex N]\n"
-	      "                      [proxy-arp on|off] [vlan N] [down]\n"
+	      "                      [proxy-arp on|off] [vlan N]\n"
+	      "                      [remote-up on|off] [down]\n"
 	      "       mwctl port set PORT [router ROUTER] [name NAME] [up|down]\n"
 	      "                      [mac MAC] [address A.B.C.D/LEN] [host HOST]\n"
 	      "                      [dev IFNAME | ifindex N | nodev]\n"
 	      "                      [proxy-arp on|off] [vlan N]\n"
+	      "                      [remote-up on|off]\n"
 	      "       mwctl port bind PORT [router ROUTER] { dev IFNAME | ifindex N }\n"
 	      "       mwctl port unbind PORT [router ROUTER]\n"
 	      "       mwctl port del PORT [router ROUTER] [cascade]\n"
@@ -60,6 +62,7 @@ int port_parse(struct nlmsghdr *nlh, struct mw_port *p)
 	get_str(tb[MIDWAY_A_PORT_IFNAME], p->ifname, sizeof(p->ifname));
 	p->proxy_arp = get_u8(tb[MIDWAY_A_PORT_PROXY_ARP], 0);
 	p->vlan = get_u16(tb[MIDWAY_A_PORT_VLAN], 0);
+	p->remote_up = get_u8(tb[MIDWAY_A_PORT_REMOTE_UP], 1);
 	return 0;
 }
 
@@ -81,6 +84,42 @@ int port_dump(const struct mwnl_uuid *router, struct vec *ports)
 	return mwnl_request(nl(), msg, collect, ports);
 }
 
+struct port_reply {
+	struct mw_port	port;
+	bool		found;
+};
+
+static int get_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct port_reply *pr = arg;
+
+	if (!pr->found && !port_parse(nlh, &pr->port))
+		pr->found = true;
+	return 0;
+}
+
+int port_get(const struct mwnl_uuid *id, struct mw_port *p)
+{
+	struct nl_msg *msg = new_msg(MIDWAY_CMD_PORT_GET, 0);
+	struct port_reply pr = { .found = false };
+	int ret;
+
+	put_uuid(msg, MIDWAY_A_PORT_ID, id);
+	ret = mwnl_request(nl(), msg, get_reply, &pr);
+	if (ret)
+		return ret;
+	if (!pr.found)
+		return -EPROTO;
+	*p = pr.port;
+	return 0;
+}
+
+bool port_is_remote(const struct mw_port *p)
+{
+	return p->kind == MIDWAY_PORT_KIND_EXTERIOR && p->has_host &&
+	       !host_is_local(&p->host);
+}
+
 static const char *kind_name(uint8_t kind)
 {
 	switch (kind) {
@@ -95,8 +134,11 @@ static const char *kind_name(uint8_t kind)
 
 /*
  * show:  port NAME id UUID router ROUTER KIND [mac MAC] [address A/L]
- *             [key N] [peer PORT] [host HOST] [dev IFNAME | ifindex N]
- *             [vlan N] [proxy-arp] up|down oper up|down
+ *             [key N] [peer PORT] [host HOST [remote-up off]]
+ *             [dev IFNAME | ifindex N] [vlan N] [proxy-arp] up|down
+ *             oper up|down
+ *        remote-up off only where it matters: on a remote host. JSON has
+ *        "remote_up" for every exterior port.
  * event: port EVENT NAME UUID router ROUTER ..., the same
  *        port state NAME up|down UUID router ROUTER ...: OPER_UP changed
  */
@@ -135,6 +177,10 @@ void port_print_fields(const struct mw_port *p, const char *event)
 		out_str("host_id", NULL, mwnl_uuid_fmt(&p->host, buf));
 		out_str("host", "host %s", label(MW_HOST, &p->host));
 	}
+	if (p->kind == MIDWAY_PORT_KIND_EXTERIOR)
+		out_bool("remote_up", NULL,
+			 port_is_remote(p) ? "remote-up off" : NULL,
+			 p->remote_up);
 	if (p->ifindex) {
 		out_uint("ifindex", NULL, p->ifindex);
 		if (p->ifname[0])
@@ -180,6 +226,7 @@ struct port_args {
 	const char		*ifname;
 	int			proxy_arp;	/* -1: not given */
 	int			vlan;		/* -1: not given */
+	int			remote_up;	/* -1: not given */
 	bool			cascade;
 };
 
@@ -243,6 +290,15 @@ static int port_common_arg(struct cmdline *c, const char *arg,
 		a->vlan = vid;
 		return 0;
 	}
+	if (is(arg, "remote-up")) {
+		bool on;
+
+		v = cl_value(c, arg);
+		if (!v || parse_onoff(arg, v, &on))
+			return -1;
+		a->remote_up = on;
+		return 0;
+	}
 	return 1;
 }
 
@@ -270,11 +326,14 @@ static void port_put_common(struct nl_msg *msg, const struct port_args *a,
 		put_u8(msg, MIDWAY_A_PORT_PROXY_ARP, a->proxy_arp);
 	if (a->vlan >= 0)
 		put_u16(msg, MIDWAY_A_PORT_VLAN, a->vlan);
+	if (a->remote_up >= 0)
+		put_u8(msg, MIDWAY_A_PORT_REMOTE_UP, a->remote_up);
 }
 
 static int port_add(struct cmdline *c)
 {
-	struct port_args a = { .up = 1, .proxy_arp = -1, .vlan = -1 };
+	struct port_args a = { .up = 1, .proxy_arp = -1, .vlan = -1,
+			       .remote_up = -1 };
 	struct mwnl_uuid id, router, peer, host;
 	struct nl_msg *msg;
 	const char *arg, *v;
@@ -323,6 +382,8 @@ static int port_add(struct cmdline *c)
 		return fail("\"peer\" is for interior ports");
 	if (a.host && a.kind != MIDWAY_PORT_KIND_EXTERIOR)
 		return fail("\"host\" is for exterior ports");
+	if (a.remote_up >= 0 && a.kind != MIDWAY_PORT_KIND_EXTERIOR)
+		return fail("\"remote-up\" is for exterior ports");
 	if ((a.has_ifindex || a.ifname) && a.kind != MIDWAY_PORT_KIND_EXTERIOR)
 		return fail("\"dev\" is for exterior ports");
 	if (new_id(a.have_id ? &a.id : NULL, &id))
@@ -359,7 +420,8 @@ static int port_resolve(const struct port_args *a, struct mwnl_uuid *id)
 
 static int port_set(struct cmdline *c)
 {
-	struct port_args a = { .up = -1, .proxy_arp = -1, .vlan = -1 };
+	struct port_args a = { .up = -1, .proxy_arp = -1, .vlan = -1,
+			       .remote_up = -1 };
 	struct mwnl_uuid id, host;
 	struct nl_msg *msg;
 	const char *arg;
@@ -403,7 +465,8 @@ static int port_set(struct cmdline *c)
  */
 static int port_bind(struct cmdline *c, bool bind)
 {
-	struct port_args a = { .up = -1, .proxy_arp = -1, .vlan = -1 };
+	struct port_args a = { .up = -1, .proxy_arp = -1, .vlan = -1,
+			       .remote_up = -1 };
 	const char *verb = bind ? "bind" : "unbind";
 	struct mwnl_uuid id;
 	struct nl_msg *msg;
@@ -440,7 +503,8 @@ static int port_bind(struct cmdline *c, bool bind)
 
 static int port_del(struct cmdline *c)
 {
-	struct port_args a = { .up = -1, .proxy_arp = -1, .vlan = -1 };
+	struct port_args a = { .up = -1, .proxy_arp = -1, .vlan = -1,
+			       .remote_up = -1 };
 	struct mwnl_uuid id;
 	struct nl_msg *msg;
 	const char *arg;

@@ -14,6 +14,7 @@ struct name {
 	struct mwnl_uuid	id;
 	struct mwnl_uuid	router;		/* ports: their router */
 	char			name[MIDWAY_NAME_MAX];
+	bool			local;		/* hosts: the local host */
 };
 
 static struct {
@@ -59,6 +60,17 @@ void names_set(enum mw_type t, const struct mwnl_uuid *id, const char *name,
 		n->router = *router;
 }
 
+void names_set_local(const struct mwnl_uuid *host, bool local)
+{
+	struct name *n = find(MW_HOST, host);
+
+	if (!n) {
+		n = vec_push(&tab[MW_HOST].names);
+		n->id = *host;
+	}
+	n->local = local;
+}
+
 /* Dump the objects of type @t once; false if the kernel refused. */
 static bool load(enum mw_type t)
 {
@@ -96,6 +108,7 @@ static bool load(enum mw_type t)
 			struct mw_host *h = vec_at(&v, struct mw_host, i);
 
 			names_set(t, &h->id, h->name, NULL);
+			names_set_local(&h->id, h->local);
 		}
 		break;
 	default:
@@ -160,6 +173,15 @@ int resolve(enum mw_type t, const char *arg, const struct mwnl_uuid *router,
 				" (or give \"router ROUTER\")" : "");
 	*id = found->id;
 	return 0;
+}
+
+bool host_is_local(const struct mwnl_uuid *host)
+{
+	const struct name *n;
+
+	load(MW_HOST);
+	n = find(MW_HOST, host);
+	return n && n->local;
 }
 
 const char *label(enum mw_type t, const struct mwnl_uuid *id)

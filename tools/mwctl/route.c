@@ -96,7 +96,7 @@ static const char *nh_name(uint8_t type)
  * event: route EVENT PREFIX UUID router ROUTER [from PREFIX] NEXTHOP
  *        weight N [inactive]
  */
-void route_print(const struct mw_route *r, const char *event)
+static void route_print_fields(const struct mw_route *r, const char *event)
 {
 	char id[MWNL_UUID_STRLEN], buf[MWNL_UUID_STRLEN];
 
@@ -132,6 +132,11 @@ void route_print(const struct mw_route *r, const char *event)
 	if (!event)
 		out_text("id %s", id);
 	out_bool("active", NULL, "inactive", r->active);
+}
+
+void route_print(const struct mw_route *r, const char *event)
+{
+	route_print_fields(r, event);
 	out_obj_end();
 }
 
@@ -487,6 +492,28 @@ static int route_get_reply(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+/*
+ * After the route of route get, when its port lives on another host, where
+ * the packet would be tunnelled to:
+ * text:  remote host HOST key N
+ * JSON:  "remote": { "host_id", "host", "key" }
+ * The port is read afresh; if it has gone meanwhile, nothing is added.
+ */
+static void route_print_remote(const struct mw_route *r)
+{
+	char buf[MWNL_UUID_STRLEN];
+	struct mw_port p;
+
+	if (r->nh_type != MIDWAY_NH_PORT || !r->has_port ||
+	    port_get(&r->port, &p) || !port_is_remote(&p))
+		return;
+	out_nest_begin("remote");
+	out_str("host_id", NULL, mwnl_uuid_fmt(&p.host, buf));
+	out_str("host", "remote host %s", label(MW_HOST, &p.host));
+	out_uint("key", "key %lu", p.key);
+	out_nest_end();
+}
+
 /* Which route a packet would take: ROUTE_LOOKUP. */
 static int route_get(struct cmdline *c)
 {
@@ -562,7 +589,9 @@ static int route_get(struct cmdline *c)
 		return fail("the kernel sent no route");
 
 	out_list_begin();
-	route_print(&rr.r, NULL);
+	route_print_fields(&rr.r, NULL);
+	route_print_remote(&rr.r);
+	out_obj_end();
 	out_list_end();
 	return 0;
 }

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mwctl: the datapath's counters, as PORT_GET reports them.
+ * mwctl: the datapath's counters, as PORT_GET and HOST_GET report them.
  *
  *   port stats  each port as port show prints it, then the packets and bytes
  *               it received and sent and its drops by reason, in the manner
  *               of ip -s link;
- *   drops       only the drops: one line per port and reason that counted
- *               any, like dropstats.
+ *   host stats  the same for hosts: the tunnel packets received from and
+ *               sent to each host, and the tunnel packets dropped;
+ *   drops       only the drops of ports: one line per port and reason that
+ *               counted any, like dropstats.
  *
  * The kernel reports only the reasons that counted a drop, by name, so new
  * reasons need no change here.
@@ -24,29 +26,26 @@ void drops_usage(void)
 	      "PORT, ROUTER := { NAME | UUID }\n", stdout);
 }
 
-int port_stats_parse(struct nlmsghdr *nlh, struct mw_port_stats *s)
+/* @stats: a nest of MIDWAY_A_STATS_*; @drops: of MIDWAY_A_DROP nests. */
+static void stats_parse(struct nlattr *stats, struct nlattr *drops,
+			struct mw_stats *s)
 {
-	struct nlattr *tb[MIDWAY_A_PORT_MAX + 1];
 	struct nlattr *st[MIDWAY_A_STATS_MAX + 1];
 	struct nlattr *dt[MIDWAY_A_DROP_MAX + 1];
 	struct nlattr *d;
 	int rem;
 
-	*s = (struct mw_port_stats){ .drops = VEC(struct mw_drop) };
-	if (mwnl_parse(nlh, tb, MIDWAY_A_PORT_MAX))
-		return -EPROTO;
-	if (tb[MIDWAY_A_PORT_STATS] &&
-	    !nla_parse_nested(st, MIDWAY_A_STATS_MAX, tb[MIDWAY_A_PORT_STATS],
-			      NULL)) {
+	*s = (struct mw_stats){ .drops = VEC(struct mw_drop) };
+	if (stats && !nla_parse_nested(st, MIDWAY_A_STATS_MAX, stats, NULL)) {
 		s->rx_packets = get_u64(st[MIDWAY_A_STATS_RX_PACKETS], 0);
 		s->rx_bytes = get_u64(st[MIDWAY_A_STATS_RX_BYTES], 0);
 		s->tx_packets = get_u64(st[MIDWAY_A_STATS_TX_PACKETS], 0);
 		s->tx_bytes = get_u64(st[MIDWAY_A_STATS_TX_BYTES], 0);
 	}
-	if (!tb[MIDWAY_A_PORT_DROPS])
-		return 0;
+	if (!drops)
+		return;
 	/* The nests' own types do not matter: one per reason. */
-	nla_for_each_nested(d, tb[MIDWAY_A_PORT_DROPS], rem) {
+	nla_for_each_nested(d, drops, rem) {
 		struct mw_drop *drop;
 
 		if (nla_parse_nested(dt, MIDWAY_A_DROP_MAX, d, NULL) ||
@@ -57,10 +56,9 @@ int port_stats_parse(struct nlmsghdr *nlh, struct mw_port_stats *s)
 			sizeof(drop->reason));
 		drop->count = get_u64(dt[MIDWAY_A_DROP_COUNT], 0);
 	}
-	return 0;
 }
 
-void port_stats_free(struct mw_port_stats *s)
+static void stats_free(struct mw_stats *s)
 {
 	vec_free(&s->drops);
 }
@@ -68,15 +66,18 @@ void port_stats_free(struct mw_port_stats *s)
 /* A port with its counters. */
 struct port_entry {
 	struct mw_port		port;
-	struct mw_port_stats	stats;
+	struct mw_stats		stats;
 };
 
 static int collect(struct nlmsghdr *nlh, void *arg)
 {
+	struct nlattr *tb[MIDWAY_A_PORT_MAX + 1];
 	struct port_entry e;
 
-	if (port_parse(nlh, &e.port) || port_stats_parse(nlh, &e.stats))
+	if (port_parse(nlh, &e.port) || mwnl_parse(nlh, tb, MIDWAY_A_PORT_MAX))
 		return 0;
+	stats_parse(tb[MIDWAY_A_PORT_STATS], tb[MIDWAY_A_PORT_DROPS],
+		    &e.stats);
 	*(struct port_entry *)vec_push(arg) = e;
 	return 0;
 }
@@ -86,7 +87,7 @@ static void entries_free(struct vec *v)
 	size_t i;
 
 	for (i = 0; i < v->n; i++)
-		port_stats_free(&vec_at(v, struct port_entry, i)->stats);
+		stats_free(&vec_at(v, struct port_entry, i)->stats);
 	vec_free(v);
 }
 
@@ -117,7 +118,7 @@ static int entries_get(struct cmdline *c, struct port_filter *f,
 		if (port_filter_match(f, &e->port))
 			*(struct port_entry *)vec_push(v) = *e;
 		else
-			port_stats_free(&e->stats);
+			stats_free(&e->stats);
 	}
 	vec_free(&all);
 	if (f->which && !v->n)
@@ -170,25 +171,24 @@ static void dir_print(const char *label, const char *key, uint64_t bytes,
 }
 
 /*
- * text: the line of port show, then
+ * text: below the line of the object,
  *     RX:  bytes packets
  *          NNNNN   NNNNN
  *     TX:  bytes packets
  *          NNNNN   NNNNN
  *     drops: REASON REASON...       (when any)
  *                 N      N
- * JSON: the object of port show, with "stats": { "rx": { "bytes",
- * "packets" }, "tx": {...} } and "drops": { REASON: N, ... }.
+ * JSON: "stats": { "rx": { "bytes", "packets" }, "tx": {...} } and
+ * "drops": { REASON: N, ... } in the open object.
+ * The same for ports and hosts.
  */
-static void stats_print(const struct port_entry *e)
+static void stats_print(const struct mw_stats *s)
 {
-	const struct mw_port_stats *s = &e->stats;
 	const char *label = "drops:";
 	int wb = col_width("bytes", s->rx_bytes, s->tx_bytes);
 	int wp = col_width("packets", s->rx_packets, s->tx_packets);
 	size_t i;
 
-	port_print_fields(&e->port, NULL);
 	out_nest_begin("stats");
 	dir_print("RX:", "rx", s->rx_bytes, s->rx_packets, wb, wp);
 	dir_print("TX:", "tx", s->tx_bytes, s->tx_packets, wb, wp);
@@ -217,7 +217,6 @@ static void stats_print(const struct port_entry *e)
 		}
 	}
 	out_nest_end();
-	out_obj_end();
 }
 
 int do_port_stats(struct cmdline *c)
@@ -231,11 +230,85 @@ int do_port_stats(struct cmdline *c)
 		return -1;
 	}
 	out_list_begin();
-	for (i = 0; i < v.n; i++)
-		stats_print(vec_at(&v, struct port_entry, i));
+	for (i = 0; i < v.n; i++) {
+		const struct port_entry *e = vec_at(&v, struct port_entry, i);
+
+		port_print_fields(&e->port, NULL);
+		stats_print(&e->stats);
+		out_obj_end();
+	}
 	out_list_end();
 	entries_free(&v);
 	return 0;
+}
+
+/* A host with its tunnel counters. */
+struct host_entry {
+	struct mw_host		host;
+	struct mw_stats		stats;
+};
+
+static int host_collect(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[MIDWAY_A_HOST_MAX + 1];
+	struct host_entry e;
+
+	if (host_parse(nlh, &e.host) || mwnl_parse(nlh, tb, MIDWAY_A_HOST_MAX))
+		return 0;
+	stats_parse(tb[MIDWAY_A_HOST_STATS], tb[MIDWAY_A_HOST_DROPS],
+		    &e.stats);
+	*(struct host_entry *)vec_push(arg) = e;
+	return 0;
+}
+
+/*
+ * host stats [HOST]: every host, or those that HOST names, as host show
+ * prints them, each followed by its counters as port stats prints them.
+ */
+int do_host_stats(struct cmdline *c)
+{
+	struct vec v = VEC(struct host_entry);
+	const char *which = cl_next(c), *arg;
+	size_t i, shown = 0;
+	int ret = -1;
+
+	arg = cl_next(c);
+	if (arg)
+		return bad_arg(c, arg);
+	if (mwnl_request(nl(), new_msg(MIDWAY_CMD_HOST_GET, NLM_F_DUMP),
+			 host_collect, &v)) {
+		ret = fail_nl(nl());
+		goto out;
+	}
+
+	for (i = 0; i < v.n; i++) {
+		const struct host_entry *e = vec_at(&v, struct host_entry, i);
+
+		if (!which || names_match(which, &e->host.id, e->host.name))
+			shown++;
+	}
+	if (which && !shown) {
+		ret = fail("no host \"%s\"", which);
+		goto out;
+	}
+
+	out_list_begin();
+	for (i = 0; i < v.n; i++) {
+		const struct host_entry *e = vec_at(&v, struct host_entry, i);
+
+		if (which && !names_match(which, &e->host.id, e->host.name))
+			continue;
+		host_print_fields(&e->host, NULL);
+		stats_print(&e->stats);
+		out_obj_end();
+	}
+	out_list_end();
+	ret = 0;
+out:
+	for (i = 0; i < v.n; i++)
+		stats_free(&vec_at(&v, struct host_entry, i)->stats);
+	vec_free(&v);
+	return ret;
 }
 
 /* drops: the lines to print, and the widths of their columns. */
