@@ -178,9 +178,11 @@
  *   open (a kernel UDP socket on PORT) while the instance has a local
  *   host, whose ADDR is the outer source address.
  *     PORT            u16, 1..65535, default MIDWAY_TUNNEL_PORT_DEFAULT:
- *                     the UDP port it listens on and sends to; -EADDRINUSE
- *                     when the socket cannot be bound to it (nothing
- *                     changes)
+ *                     the UDP port it listens on and sends to. An open
+ *                     tunnel moves at once, or fails with -EADDRINUSE and
+ *                     nothing changes; a closed one takes the port when a
+ *                     host becomes local (and that request fails if the
+ *                     port is in use)
  *     TTL             u8: the outer TTL; 0 (default): the route's hop limit
  *     OPEN            u8, read-only: 1 while the socket is open
  *   GET (do, no attributes) replies with all three; SET changes what is
