@@ -2,9 +2,10 @@
 # shellcheck shell=bash
 #
 # selftests/lib.sh - what the datapath test scripts (forward.sh,
-# mwctl_datapath.sh, ecmp.sh, churn.sh) share. They run in the test VM as
-# root with midway.ko loaded, from the repo root (the VM sees the host's root
-# read-only over 9p, and tools/vm/run starts the command there), and begin:
+# mwctl_datapath.sh, ecmp.sh, churn.sh, harden.sh, tunnel.sh) share. They
+# run in the test VM as root with midway.ko loaded, from the repo root (the
+# VM sees the host's root read-only over 9p, and tools/vm/run starts the
+# command there), and begin:
 #
 #   set -u
 #   cd "$(dirname "$0")/.." || exit 1
@@ -84,12 +85,74 @@ vm_ns() {
 # one drop reason of it (no_route): 0 when never counted.
 port_stat() { $mw -j port stats "$1" | jq -r ".[0]$2 // 0"; }
 port_drop() { port_stat "$1" ".drops.$2"; }
-# An ICMP counter of netns $1 from /proc/net/snmp: InMsgs, InTimeExcds, ...
+# A counter of netns $1 from /proc/net/snmp: snmp NS Ip ReasmOKs,
+# snmp NS Icmp InMsgs, ...
 # shellcheck disable=SC2016  # the awk program
-icmp_in() {
-	ip netns exec "$1" awk -v f="$2" '
-		/^Icmp:/ && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; next }
-		/^Icmp:/ && h { print $c[f]; exit }' /proc/net/snmp
+snmp() {
+	ip netns exec "$1" awk -v p="$2:" -v f="$3" '
+		$1 == p && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; next }
+		$1 == p && h { print $c[f]; exit }' /proc/net/snmp
+}
+# An ICMP counter of netns $1: InMsgs, InTimeExcds, ...
+icmp_in() { snmp "$1" Icmp "$2"; }
+
+# mw_in NS ARGS...: mwctl in netns NS, that is, on NS's own instance.
+mw_in() { local ns=$1; shift; ip netns exec "$ns" "$mw" "$@"; }
+# A tunnel counter of host $2 as the instance of netns $1 counts it, from
+# "host stats -j", at jq path $3 (.stats.rx.packets, .drops.unknown_key):
+# 0 when never counted.
+host_stat() { mw_in "$1" -j host stats "$2" | jq -r ".[0]$3 // 0"; }
+# stats_delta BEFORE AFTER: what changed between two outputs (files) of
+# "mwctl -j host stats" or "mwctl -j port stats": one word per counter that
+# moved, NAME.rx+N / NAME.tx+N (packets) or NAME.REASON+N (drops), sorted;
+# nothing if nothing moved.
+# shellcheck disable=SC2016  # the jq program
+stats_delta() {
+	jq -nr --slurpfile a "$1" --slurpfile b "$2" '
+		def flat: [.[] | .name as $n |
+			((.stats // {}) | to_entries[] |
+				{key: "\($n).\(.key)", value: .value.packets}),
+			((.drops // {}) | to_entries[] |
+				{key: "\($n).\(.key)", value: .value})] |
+			from_entries;
+		($a[0] | flat) as $x |
+		[$b[0] | flat | to_entries[] | select(.value != ($x[.key] // 0)) |
+			"\(.key)+\(.value - ($x[.key] // 0))"] | sort | join(" ")'
+}
+
+# tcp_intact SERVER_NS CLIENT_NS ADDR MB: the client sends MB megabytes of
+# random bytes over TCP to ADDR port 5001, where the server listens (on
+# ADDR); true if they arrived intact (the same SHA-256 both sides).
+tcp_intact() {
+	local srv sent recv
+	rm -f /tmp/tcp_intact.sha
+	ip netns exec "$1" /usr/bin/python3 - "$3" <<'PY' &
+import socket, sys, hashlib
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5001)); s.listen(1); s.settimeout(30)
+c, _ = s.accept(); c.settimeout(30); h = hashlib.sha256()
+while True:
+    b = c.recv(65536)
+    if not b: break
+    h.update(b)
+open("/tmp/tcp_intact.sha", "w").write(h.hexdigest())
+PY
+	srv=$!
+	sent=$(ip netns exec "$2" /usr/bin/python3 - "$3" "$4" <<'PY'
+import socket, sys, hashlib, os, time
+d = os.urandom(int(sys.argv[2]) << 20)
+for i in range(60):
+    try:
+        c = socket.create_connection((sys.argv[1], 5001), timeout=30)
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.5)
+c.sendall(d); c.close(); print(hashlib.sha256(d).hexdigest())
+PY
+)
+	wait "$srv"
+	recv=$(cat /tmp/tcp_intact.sha 2>/dev/null)
+	[ -n "$sent" ] && [ "$sent" = "$recv" ]
 }
 
 # The VMs of topo_tenants.

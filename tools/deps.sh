@@ -36,8 +36,10 @@ PACKAGES=(
 	libdpdk-dev zookeeper
 	# YNL (run with /usr/bin/python3)
 	python3-yaml python3-jsonschema
-	# test tools
-	iproute2 iputils-ping traceroute tcpdump iperf3 netsniff-ng jq
+	# test tools (tshark: selftests/tunnel.sh decodes VXLAN with it; its
+	# debconf question, non-root capture, takes its default "no" under
+	# DEBIAN_FRONTEND=noninteractive below)
+	iproute2 iputils-ping traceroute tcpdump iperf3 netsniff-ng jq tshark
 )
 
 # The files taken from linux-source-6.12 (tar patterns under its top dir).
