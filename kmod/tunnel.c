@@ -377,6 +377,7 @@ int mw_tunnel_open(struct mw_net *mn, __be16 port,
 		   struct netlink_ext_ack *extack)
 {
 	struct socket *sock, *old;
+	int err;
 
 	ASSERT_RTNL();
 	old = rtnl_dereference(mn->tunnel.sock);
@@ -384,8 +385,17 @@ int mw_tunnel_open(struct mw_net *mn, __be16 port,
 		return 0;
 	sock = mw_tunnel_sock_create(mn, port);
 	if (IS_ERR(sock)) {
-		NL_SET_ERR_MSG(extack, "cannot open the tunnel's UDP port");
-		return PTR_ERR(sock);
+		err = PTR_ERR(sock);
+		/* What sock_alloc() answers when it has no memory for the inode. */
+		if (err == -ENFILE)
+			err = -ENOMEM;
+		if (err == -EADDRINUSE)
+			NL_SET_ERR_MSG(extack, "the tunnel's UDP port is in use");
+		else if (err == -ENOMEM)
+			NL_SET_ERR_MSG(extack, "out of memory for the tunnel's socket");
+		else
+			NL_SET_ERR_MSG(extack, "cannot open the tunnel's UDP socket");
+		return err;
 	}
 	WRITE_ONCE(mn->tunnel.port, port);
 	rcu_assign_pointer(mn->tunnel.sock, sock);
