@@ -2,73 +2,84 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs inside the demo VM (see tools/demo.sh), as root, midway.ko loaded.
+# Every host is a network namespace with its own midway instance, all five
+# configured alike (selftests/overlay.sh; the drawing is in
+# selftests/tunnel.sh):
 #
-#   host10 (this VM, the gateway node)
-#   +--------------------------- provider router ---------------------------+
-#   | uplink1 198.51.100.2/30  uplink2 198.51.100.6/30  uplink3 198.51.100.10/30 |
-#   +-----|-------------------------|-------------------------|-------------+
-#       eth1                      eth2                      eth3      (veth)
-#         |                         |                         |
-#   upstream namespace: 198.51.100.1   198.51.100.5   198.51.100.9
-#                       and 203.0.113.1 (the "Internet") on its lo
+#                 upstream (203.0.113.1, "the Internet")
+#                   |            |            |
+#                uplink1      uplink2      uplink3     provider router's
+#                 [G1]         [G2]         [G3]       three ECMP defaults
+#   VM1 --[C1]------+------------+------------+------[C2]-- VM2
+#   tenantA          underlay bridge 10.99.0.0/24          tenantB
 #
-#   tenant router "tenant" (10.1.0.1/24) linked to the provider by interior
-#   ports; namespace "vm" (10.1.0.2) is a tenant VM behind it.
+# It shows the seed's provider router with its three uplinks, each bound to
+# a NIC on its own gateway host; an east-west flow tunnelled from C1 to C2
+# straight (the gateways' tunnel counters do not move); a north-south flow
+# that leaves through one gateway host; and an uplink going down.
 set -euo pipefail
-mwctl=build/bin/mwctl
+cd "$(dirname "$0")/.."
+# shellcheck source=selftests/lib.sh
+. selftests/lib.sh
+# shellcheck source=selftests/overlay.sh
+. selftests/overlay.sh
+
 say() { printf '\n$ %s\n' "$*"; "$@"; }
+# on HOST CMD...: the command on HOST's instance (mwctl) or in its netns.
+on() {
+	local h=$1
+	shift
+	printf '\n[%s]$ %s\n' "${h^^}" "$*"
+	ip netns exec "$h" "$@"
+}
+# The tunnel packets each gateway and C2 exchanged with C1, as C1 sees it.
+counters() {
+	local h
+	for h in C2 G1 G2 G3; do
+		printf '  C1 <-> %s: %s\n' "$h" "$(ip netns exec c1 "$mw" -j host stats "$h" |
+			jq -r '.[0] | "sent \(.stats.tx.packets // 0), received \(.stats.rx.packets // 0)"')"
+	done
+}
 
-modprobe veth
-ip netns add upstream
-for i in 1 2 3; do
-	ip link add "eth$i" type veth peer name "up$i" netns upstream
-	ip -n upstream addr add "198.51.100.$((4 * i - 3))/30" dev "up$i"
-	ip -n upstream link set "up$i" up
-	ip link set "eth$i" up
-done
-ip -n upstream link set lo up
-ip -n upstream addr add 203.0.113.1/32 dev lo
-ip -n upstream route add 10.1.0.0/24 via 198.51.100.2
-ip netns add vm
-ip link add tapv type veth peer name eth0 netns vm
-ip link set tapv up
-ip -n vm addr add 10.1.0.2/24 dev eth0
-ip -n vm link set eth0 up
-ip -n vm route add default via 10.1.0.1
+echo "Building five hosts (C1 C2 compute, G1 G2 G3 gateways), each with its own midway instance ..."
+topo
+config
 
-say $mwctl host add name host10 address 192.0.2.10 local
-say $mwctl router add name provider
-for i in 1 2 3; do
-	say $mwctl port add router provider name "uplink$i" exterior \
-		address "198.51.100.$((4 * i - 2))/30" host host10 dev "eth$i"
-done
-for i in 1 2 3; do
-	say $mwctl route add router provider 0.0.0.0/0 \
-		via "198.51.100.$((4 * i - 3))" port "uplink$i" weight 100
-done
-
-say $mwctl router add name tenant
-say $mwctl port add router tenant name vm1 exterior address 10.1.0.1/24 host host10 dev tapv
-say $mwctl port add router provider name to-tenant interior address 169.254.1.1/30
-say $mwctl port add router tenant name uplink interior address 169.254.1.2/30 peer to-tenant
-say $mwctl route add router tenant 10.1.0.0/24 port vm1
-say $mwctl route add router tenant 0.0.0.0/0 via 169.254.1.1 port uplink
-say $mwctl route add router provider 10.1.0.0/24 via 169.254.1.2 port to-tenant
-
-say $mwctl router show
-say $mwctl host show
-say $mwctl port show router provider
-say $mwctl route show router provider
+on g1 "$mw" host show
+on g1 "$mw" port show router provider
+on g1 "$mw" route show router provider
+echo
+echo "Every instance holds the same topology; only where a port is bound differs:"
+on c1 "$mw" port show router provider
 
 echo
-echo "The tenant VM pings the Internet through the tenant and provider routers:"
-say ip netns exec vm ping -c 3 203.0.113.1
-say ip netns exec vm traceroute -n -q 1 -w 2 203.0.113.1
-say $mwctl route get router provider 203.0.113.1 from 10.1.0.2
+echo "East-west: VM1 (tenant A, on C1) to VM2 (tenant B, on C2). Routed through"
+echo "tenantA, provider and tenantB on C1, then tunnelled straight to C2:"
+echo "before:"
+counters
+say ip netns exec vm1 ping -c 3 10.2.0.2
+say ip netns exec vm1 traceroute -n -q 1 -w 2 10.2.0.2
+on c1 "$mw" route get router tenantB 10.2.0.2
+echo "after (the gateways saw none of it):"
+counters
 
 echo
-echo "Taking eth2's peer down: uplink2's default route goes inactive."
+echo "North-south: VM1 to the Internet, through the gateway host that owns"
+echo "the uplink the flow's ECMP choice picked:"
+on c1 "$mw" route get router provider 203.0.113.1 from 10.1.0.2 proto udp sport 33434 dport 33434
+say ip netns exec vm1 ping -c 3 203.0.113.1
+say ip netns exec vm1 traceroute -n -q 1 -w 2 203.0.113.1
+counters
+
+echo
+echo "uplink2 loses its link on G2: G2 sees the port go down; the controller"
+echo "(next issue) then sets it down on the other instances, here by hand:"
 say ip -n upstream link set up2 down
 sleep 2	# carrier changes reach the notifier through linkwatch
-say $mwctl port show uplink2
-say $mwctl route show router provider
+on g2 "$mw" port show uplink2
+for h in c1 c2 g1 g3; do
+	ip netns exec "$h" "$mw" port set uplink2 remote-up off
+done
+on c1 "$mw" route show router provider
+say ip netns exec vm1 ping -c 3 203.0.113.1
+counters
