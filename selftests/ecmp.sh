@@ -152,14 +152,6 @@ print(len(m), split, c["up1"], c["up2"], c["up3"])
 PY
 }
 # shellcheck disable=SC2317  # called by check
-even() {	# even N A B...: each count within 15% of N / (number of counts)
-	local total=$1; shift
-	local want=$((total / $#)) c
-	for c; do
-		[ $((c * 100)) -ge $((want * 85)) ] && [ $((c * 100)) -le $((want * 115)) ] || return 1
-	done
-}
-
 # Learn the three gateways first (the first packets would wait for ARP);
 # 300 flows leave one of them out with a chance of 3 * (2/3)^300 = 4e-53.
 recv /tmp/r0.json 300; send 300

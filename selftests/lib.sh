@@ -96,6 +96,16 @@ snmp() {
 # An ICMP counter of netns $1: InMsgs, InTimeExcds, ...
 icmp_in() { snmp "$1" Icmp "$2"; }
 
+# even N A B...: each count within 15% of N / (number of counts): an ECMP
+# spread (ecmp.sh and tunnel.sh have the arithmetic of why 15% holds).
+even() {
+	local total=$1; shift
+	local want=$((total / $#)) c
+	for c; do
+		[ $((c * 100)) -ge $((want * 85)) ] && [ $((c * 100)) -le $((want * 115)) ] || return 1
+	done
+}
+
 # mw_in NS ARGS...: mwctl in netns NS, that is, on NS's own instance.
 mw_in() { local ns=$1; shift; ip netns exec "$ns" "$mw" "$@"; }
 # A tunnel counter of host $2 as the instance of netns $1 counts it, from

@@ -362,14 +362,6 @@ print(len(m), split, *c, *d, vm["got"], wrong, *g, *r)
 PY
 }
 # shellcheck disable=SC2317  # called by check
-even() {	# even N A B...: each count within 15% of N / (number of counts)
-	local total=$1; shift
-	local want=$((total / $#)) c
-	for c; do
-		[ $((c * 100)) -ge $((want * 85)) ] && [ $((c * 100)) -le $((want * 115)) ] || return 1
-	done
-}
-
 section "3. VM1 -> upstream"
 echo "# ecmp_seed $(cat /sys/module/midway/parameters/ecmp_seed)"
 # Learn the neighbours on the way (the uplinks, the underlay), the first
