@@ -81,6 +81,7 @@ include tools/tools.mk
 include selftests/selftests.mk
 include tools/bench/bench.mk
 include tools/bench/bench_fwd.mk
+include tools/bench/bench_tunnel.mk
 
 # Installation of dependencies, demo, tests ---------------------------------
 
