@@ -40,6 +40,8 @@ PACKAGES=(
 	# debconf question, non-root capture, takes its default "no" under
 	# DEBIAN_FRONTEND=noninteractive below)
 	iproute2 iputils-ping traceroute tcpdump iperf3 netsniff-ng jq tshark
+	# make bench draws its distributions
+	gnuplot-nox
 )
 
 # The files taken from linux-source-6.12 (tar patterns under its top dir).
