@@ -55,10 +55,11 @@ void mw_tunnel_init(struct mw_net *mn)
 
 /*
  * The route to @host from the local host's address, from the host's cache
- * when it was made for that address; a held reference, or NULL.
+ * when it was made for that address; a held reference, or NULL. One route
+ * serves every flow to the host (the cache is per host, not per flow).
  */
 static struct rtable *mw_tunnel_route(struct mw_net *mn, struct mw_host *host,
-				      __be32 saddr, __be16 sport)
+				      __be32 saddr)
 {
 	struct rtable *rt;
 	struct flowi4 fl4;
@@ -75,7 +76,6 @@ static struct rtable *mw_tunnel_route(struct mw_net *mn, struct mw_host *host,
 	fl4.saddr = saddr;
 	fl4.flowi4_proto = IPPROTO_UDP;
 	fl4.fl4_dport = READ_ONCE(mn->tunnel.port);
-	fl4.fl4_sport = sport;
 	rt = ip_route_output_key(mn->net, &fl4);
 	if (IS_ERR(rt))
 		return NULL;
@@ -154,7 +154,7 @@ void mw_tunnel_xmit(struct mw_port *in, struct mw_port *out,
 	saddr = READ_ONCE(mn->tunnel.saddr);
 	/* The inner flow's hash, from its IP and transport headers. */
 	sport = udp_flow_src_port(mn->net, skb, 0, 0, false);
-	rt = mw_tunnel_route(mn, host, saddr, sport);
+	rt = mw_tunnel_route(mn, host, saddr);
 	if (!rt) {
 		mw_stats_drop(host->stats, skb, MW_DROP_UNDERLAY_NO_ROUTE);
 		return;

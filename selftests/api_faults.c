@@ -292,6 +292,7 @@ static const struct aname port_attrs[MW_TB_MAX + 1] = {
 	[MIDWAY_A_PORT_IFINDEX]		= { "ifindex", A_U32 },
 	[MIDWAY_A_PORT_PROXY_ARP]	= { "proxy_arp", A_U8 },
 	[MIDWAY_A_PORT_IFNAME]		= { "ifname", A_STR },
+	[MIDWAY_A_PORT_REMOTE_UP]	= { "remote_up", A_U8 },
 };
 
 static const struct aname route_attrs[MW_TB_MAX + 1] = {
