@@ -32,7 +32,7 @@ PACKAGES=(
 	# the VM runner (tools/vm/run)
 	qemu-system-x86 busybox-static kmod util-linux
 	# userspace libraries
-	libnl-3-dev libnl-genl-3-dev libcjson-dev libzookeeper-mt-dev
+	libnl-3-dev libnl-genl-3-dev libcjson-dev libzookeeper-mt-dev libssl-dev
 	libdpdk-dev zookeeper
 	# YNL (run with /usr/bin/python3)
 	python3-yaml python3-jsonschema

@@ -4,9 +4,6 @@
 # Makefile after userspace/userspace.mk, which provides libmidway.a and the
 # rule for objects.
 
-CJSON_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
-CJSON_LIBS	= $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
-
 MWCTL		:= $(BUILD)/bin/mwctl
 MWCTL_SRCS	:= $(sort $(wildcard $(ROOT)/tools/mwctl/*.c))
 MWCTL_OBJS	:= $(MWCTL_SRCS:$(ROOT)/%.c=$(BUILD)/obj/%.o)

@@ -9,9 +9,20 @@
 # it is installed) and states "userspace: <program>": prerequisites written
 # here could not see what later fragments append.
 
+# libmidway holds the netlink client (mwnl) and, for midwayd and mwtopo, the
+# topology documents (topo: cJSON) and the ZooKeeper helpers (zkc:
+# libzookeeper-mt, libcrypto for digest ACLs). A program links only the
+# objects it uses, so mwctl needs neither ZooKeeper nor OpenSSL.
 LIBMIDWAY	:= $(BUILD)/lib/libmidway.a
-LIBMIDWAY_SRCS	:= userspace/lib/mwnl.c
+LIBMIDWAY_SRCS	:= userspace/lib/mwnl.c userspace/lib/topo.c userspace/lib/zkc.c
 LIBMIDWAY_OBJS	:= $(LIBMIDWAY_SRCS:%.c=$(BUILD)/obj/%.o)
+
+CJSON_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
+CJSON_LIBS	= $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
+ZK_CFLAGS	= -DTHREADED
+ZK_LIBS		= -lzookeeper_mt
+CRYPTO_LIBS	= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
+USERSPACE_CFLAGS_userspace_lib = $(CJSON_CFLAGS) $(ZK_CFLAGS)
 
 USERSPACE_BINS	+= $(BUILD)/bin/mwctl
 INSTALL_BINS	+= $(BUILD)/bin/mwctl
