@@ -9,7 +9,8 @@
  * device back as it was. A device that goes away (unregister, or a move to
  * another namespace) is unbound by the notifier.
  *
- * Everything here runs under RTNL.
+ * Binding and unbinding run under RTNL and the instance lock (midway.h);
+ * the notifier runs under RTNL and takes the instance lock itself.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
@@ -56,10 +57,10 @@ int mw_device_check(struct mw_port *p, struct net_device *dev,
 int mw_device_bind(struct mw_port *p, struct net_device *dev,
 		   struct netlink_ext_ack *extack)
 {
-	struct net_device *old = rtnl_dereference(p->dev);
+	struct net_device *old = mw_port_dev(p);
 	int err;
 
-	ASSERT_RTNL();
+	mw_assert_rtnl_locked(p->router->mn);
 	if (old == dev)
 		return 0;
 	err = mw_device_check(p, dev, extack);
@@ -88,9 +89,9 @@ int mw_device_bind(struct mw_port *p, struct net_device *dev,
 
 void mw_device_unbind(struct mw_port *p)
 {
-	struct net_device *dev = rtnl_dereference(p->dev);
+	struct net_device *dev = mw_port_dev(p);
 
-	ASSERT_RTNL();
+	mw_assert_rtnl_locked(p->router->mn);
 	if (!dev)
 		return;
 	/* Waits for the packet path to leave the handler (synchronize_net). */
@@ -105,6 +106,8 @@ static int mw_device_event(struct notifier_block *nb, unsigned long event,
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct mw_port *p;
+	struct mw_net *mn;
+	bool nested;
 
 	switch (event) {
 	case NETDEV_UP:
@@ -119,9 +122,19 @@ static int mw_device_event(struct notifier_block *nb, unsigned long event,
 	p = mw_device_port(dev);
 	if (!p)
 		return NOTIFY_DONE;
+	mn = p->router->mn;
+	/*
+	 * Called from our own RTNL section, this task holds mn->lock already
+	 * (only mw_lock_rtnl() sets rtnl_owner, to itself, under both locks).
+	 */
+	nested = READ_ONCE(mn->rtnl_owner) == current;
+	if (!nested)
+		mutex_lock(&mn->lock);
 	if (event == NETDEV_UNREGISTER)
 		mw_device_unbind(p);
-	mw_port_refresh(mw_net(dev_net(dev)), p);
+	mw_port_refresh(mn, p);
+	if (!nested)
+		mutex_unlock(&mn->lock);
 	return NOTIFY_DONE;
 }
 

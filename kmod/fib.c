@@ -43,7 +43,7 @@
  * short, overwrites the leaf pointers of its runs (and of its whole node, or
  * the chunk entries that point to it) in place instead.
  *
- * Retiring never waits for a grace period: the updater holds RTNL. The
+ * Retiring never waits for a grace period: the updater holds a lock. The
  * blocks a change unpublishes (nodes and chunks) go, all together, into a
  * "retire batch" (struct fib_retire) that one call_rcu() frees; the batch is
  * the change's last allocation, made before anything is published, so that

@@ -14,7 +14,7 @@
  * -----------
  * Changes (insert, replace, remove, destroy) are serialized by the caller's
  * lock and may sleep (GFP_KERNEL allocations), but never wait for a grace
- * period: the module calls them holding RTNL. mw_fib_get() and
+ * period: the module calls them holding its instance lock. mw_fib_get() and
  * mw_fib_count() need that lock too. mw_fib_lookup() takes no lock: it runs
  * under rcu_read_lock() (or with bottom halves disabled) concurrently with
  * one change. A change builds new nodes, publishes each with a single

@@ -40,6 +40,7 @@ static int __net_init mw_net_init(struct net *net)
 
 	mn->net = net;
 	mutex_init(&mn->lock);
+	mn->gen = 1;
 	INIT_LIST_HEAD(&mn->resync);
 	INIT_DELAYED_WORK(&mn->resync_work, mw_prefix_resync_work);
 	xa_init_flags(&mn->tunnel_keys, XA_FLAGS_ALLOC1);
@@ -89,7 +90,7 @@ static void __net_exit mw_net_exit(struct net *net)
 	unsigned long index = 0;
 	struct mw_obj *o;
 
-	mw_lock(mn);
+	mw_lock_rtnl(mn);
 	mn->dying = true;
 	while ((o = mw_table_next(&mn->routers, &index)))
 		mw_router_destroy(mn, container_of(o, struct mw_router, obj), NULL);
@@ -98,7 +99,7 @@ static void __net_exit mw_net_exit(struct net *net)
 	while ((o = mw_table_next(&mn->hosts, &index)))
 		mw_host_destroy(mn, container_of(o, struct mw_host, obj), NULL);
 	WARN_ON(!list_empty(&mn->resync));
-	mw_unlock(mn);
+	mw_unlock_rtnl(mn);
 	/* Set dying under the lock: the work does not queue itself again. */
 	cancel_delayed_work_sync(&mn->resync_work);
 	/*

@@ -5,20 +5,41 @@
  *
  * Locking
  * -------
- * Every configuration change runs under RTNL and then the instance's mutex
- * (mn->lock), always in that order: RTNL because binding a port to a network
- * device needs it, mn->lock because it is what the netlink readers (GET,
- * dumps) take to see a consistent instance.
+ * Two locks, always taken in this order: RTNL, then the instance's mutex
+ * (mn->lock).
  *
- * The netdevice notifier runs under RTNL alone (it is called from inside our
- * own locked sections, e.g. when unbinding changes promiscuity). It only
- * touches what RTNL protects: a port's device binding (mw_port.dev), its
- * operational state (mw_port.oper_up) and the routes' active flags. Readers
- * that hold only mn->lock read those with READ_ONCE()/rcu_dereference().
+ * mn->lock protects the whole instance: the object tables and every field of
+ * the objects, the links between them, the derived state (mw_port.oper_up,
+ * mw_route.active), the prefixes and their next-hop sets, the routers'
+ * forwarding tables, the resync list, the generation counter. Every request
+ * and every dump takes it, and so does the netdevice notifier before it
+ * touches a port.
+ *
+ * RTNL is needed, on top of mn->lock, only to bind a port to a device or to
+ * unbind it, to look a device up by name or index, and to open or close the
+ * tunnel's socket (mn->tunnel.sock). So mw_port.dev changes only with both
+ * held, and either of the two is enough to read it (mw_port_dev()). The
+ * requests that may do any of that take both (mw_lock_rtnl()): PORT_NEW and
+ * PORT_SET naming a device, PORT_NEW with NLM_F_REPLACE (it may unbind),
+ * PORT_DEL, ROUTER_DEL with CASCADE, every HOST_* change, TUNNEL_SET, and
+ * the namespace's exit. Every other change (routes, ROUTE_SET, routers,
+ * ports that name no device, neighbours) takes mn->lock alone (mw_lock())
+ * and never waits for RTNL.
+ *
+ * The netdevice notifier runs under RTNL. It finds the port of a device
+ * through the device's rx handler data (RTNL), then takes mn->lock, unless
+ * this very task already holds it: our own RTNL sections (binding,
+ * unbinding) may make the kernel call the notifier, and mw_lock_rtnl()
+ * records its task in mn->rtnl_owner for that. Since nothing that holds
+ * mn->lock alone ever takes RTNL, the order RTNL -> mn->lock is never
+ * reversed.
  *
  * The packet path takes no lock: it reads under RCU, so every object is
  * unlinked first and freed after a grace period (kfree_rcu), and pointers
  * between objects are only cleared while their target is still alive.
+ * Fields it reads that a change may write in place are written with
+ * WRITE_ONCE() and read with READ_ONCE(); netlink readers hold mn->lock and
+ * need neither.
  *
  * References
  * ----------
@@ -71,6 +92,7 @@ struct mw_icmp_bucket {
 
 struct mw_router {
 	struct mw_obj obj;
+	struct mw_net *mn;		/* set by mw_router_insert() */
 	char name[MIDWAY_NAME_MAX];
 	bool admin_up;
 	u32 icmp_rate;			/* errors per second and port; 0: all */
@@ -145,6 +167,11 @@ struct mw_route {
 	struct list_head prefix_node;	/* mw_prefix.routes */
 	bool active;			/* published as usable, see prefix.h */
 	bool dying;			/* being deleted: the next change drops it */
+	/*
+	 * A request about this route is changing it and its own event will
+	 * carry the new ACTIVE: no ROUTE_STATE for it.
+	 */
+	bool quiet;
 	u32 weight;
 	struct list_head router_node;	/* mw_router.routes */
 	struct list_head port_node;	/* mw_port.routes */
@@ -169,6 +196,10 @@ struct mw_host {
 struct mw_net {
 	struct net *net;
 	struct mutex lock;		/* see "Locking" above */
+	/* The task in mw_lock_rtnl(), for the notifier; NULL otherwise. */
+	struct task_struct *rtnl_owner;
+	/* Bumped by every change (mw_notify()); dumps check it. Never 0. */
+	u32 gen;
 	struct mw_table routers;
 	struct mw_table ports;
 	struct mw_table routes;
@@ -197,20 +228,57 @@ static inline struct mw_net *mw_net(const struct net *net)
 	return net_generic(net, mw_net_id);
 }
 
-/* Take and release the instance for a change: RTNL, then mn->lock. */
+/*
+ * Take and release the instance for a change that cannot bind or unbind a
+ * device: mn->lock alone.
+ */
 static inline void mw_lock(struct mw_net *mn)
 {
-	rtnl_lock();
 	mutex_lock(&mn->lock);
 }
 
 static inline void mw_unlock(struct mw_net *mn)
 {
 	mutex_unlock(&mn->lock);
+}
+
+/* For a change that may bind or unbind a device: RTNL, then mn->lock. */
+static inline void mw_lock_rtnl(struct mw_net *mn)
+{
+	rtnl_lock();
+	mutex_lock(&mn->lock);
+	mn->rtnl_owner = current;
+}
+
+static inline void mw_unlock_rtnl(struct mw_net *mn)
+{
+	mn->rtnl_owner = NULL;
+	mutex_unlock(&mn->lock);
 	rtnl_unlock();
 }
 
 #define mw_assert_locked(mn)	lockdep_assert_held(&(mn)->lock)
+
+/* Binding and unbinding devices need both locks. */
+#define mw_assert_rtnl_locked(mn) do {		\
+	ASSERT_RTNL();				\
+	lockdep_assert_held(&(mn)->lock);	\
+} while (0)
+
+/* A pointer that changes under mn->lock, read by its holder. */
+#define mw_dereference(p, mn) \
+	rcu_dereference_protected(p, lockdep_is_held(&(mn)->lock))
+
+/*
+ * A port's device: written under RTNL and mn->lock, so either is enough to
+ * read it (and RCU, for the packet path).
+ */
+static inline struct net_device *mw_port_dev(const struct mw_port *p)
+{
+	return rcu_dereference_check(p->dev,
+				     lockdep_rtnl_is_held() ||
+				     lockdep_is_held(&p->router->mn->lock));
+}
 
 /* Lookups by id; callers hold mn->lock or rcu_read_lock(). */
 static inline struct mw_router *mw_router_lookup(struct mw_net *mn,
@@ -328,15 +396,17 @@ static inline void mw_port_vlan_tag(const struct mw_port *p,
 		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), vlan);
 }
 
+/* Under mn->lock, or RCU for the packet path. */
 static inline struct mw_port *mw_port_peer(const struct mw_port *p)
 {
-	return rcu_dereference_rtnl(p->peer);
+	return rcu_dereference_check(p->peer,
+				     lockdep_is_held(&p->router->mn->lock));
 }
 
 /*
  * Whether the next change of @rt's prefix uses @rt: it is not being deleted
  * and its egress port, if any, is up. ACTIVE says what the last published
- * change used. Under RTNL.
+ * change used. Under mn->lock.
  */
 static inline bool mw_route_usable(const struct mw_route *rt)
 {
@@ -354,6 +424,8 @@ int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
 void mw_route_refresh(struct mw_net *mn, struct mw_route *rt);
 int mw_route_destroy(struct mw_net *mn, struct mw_route *rt,
 		     struct genl_info *info);
+int mw_route_replace(struct mw_net *mn, struct mw_route *old,
+		     struct mw_route *rt, struct netlink_ext_ack *extack);
 /*
  * Take the routes of @r (or via @p) out of the forwarding tables, all or
  * none: 0, or -ENOMEM and nothing changed. mw_route_release() then deletes
@@ -392,5 +464,12 @@ int mw_netlink_init(void);
 void mw_netlink_exit(void);
 void mw_notify(struct mw_net *mn, u8 cmd, const void *obj,
 	       struct genl_info *info);
+
+/* A change the dumps must see: see "Dumps" in uapi/linux/midway.h. */
+static inline void mw_gen_bump(struct mw_net *mn)
+{
+	mw_assert_locked(mn);
+	mn->gen = mn->gen + 1 ?: 1;
+}
 
 #endif /* _MW_MIDWAY_H */

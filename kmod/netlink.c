@@ -268,7 +268,7 @@ static int mw_fill_port(struct sk_buff *skb, const struct mw_port *p)
 	if (mw_fill_stats(skb, p->stats, MIDWAY_A_PORT_STATS, MIDWAY_A_PORT_DROPS))
 		return -EMSGSIZE;
 
-	/* Peer and device change under RTNL alone (see midway.h). */
+	/* The caller holds mn->lock; RCU for the annotations' sake. */
 	rcu_read_lock();
 	peer = rcu_dereference(p->peer);
 	if (peer && mw_put_uuid(skb, MIDWAY_A_PORT_PEER_ID, &peer->obj.id))
@@ -334,6 +334,7 @@ static int mw_fill_obj(struct sk_buff *skb, u8 cmd, const void *obj)
 		return mw_fill_port(skb, obj);
 	case MIDWAY_CMD_ROUTE_NEW ... MIDWAY_CMD_ROUTE_GET:
 	case MIDWAY_CMD_ROUTE_LOOKUP:
+	case MIDWAY_CMD_ROUTE_SET ... MIDWAY_CMD_ROUTE_STATE:
 		return mw_fill_route(skb, obj);
 	case MIDWAY_CMD_HOST_NEW ... MIDWAY_CMD_HOST_SET:
 		return mw_fill_host(skb, obj);
@@ -344,13 +345,17 @@ static int mw_fill_obj(struct sk_buff *skb, u8 cmd, const void *obj)
 	return -EINVAL;
 }
 
+/* With @cb, a message of a dump: marked when the instance changed under it. */
 static int mw_fill_msg(struct sk_buff *skb, u8 cmd, const void *obj,
-		       u32 portid, u32 seq, int flags)
+		       u32 portid, u32 seq, int flags,
+		       struct netlink_callback *cb)
 {
 	void *hdr = genlmsg_put(skb, portid, seq, &mw_family, flags, cmd);
 
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 	if (mw_fill_obj(skb, cmd, obj)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -365,6 +370,8 @@ void mw_notify(struct mw_net *mn, u8 cmd, const void *obj,
 	bool echo = info && nlmsg_report(info->nlhdr);
 	struct sk_buff *skb;
 
+	/* Every change is notified: the one place that tells the dumps. */
+	mw_gen_bump(mn);
 	if (mn->dying)
 		return;
 	if (!echo && !genl_has_listeners(&mw_family, mn->net, MW_MCGRP_EVENTS))
@@ -374,7 +381,7 @@ void mw_notify(struct mw_net *mn, u8 cmd, const void *obj,
 	if (!skb)
 		return;
 	if (mw_fill_msg(skb, cmd, obj, info ? info->snd_portid : 0,
-			info ? info->snd_seq : 0, 0)) {
+			info ? info->snd_seq : 0, 0, NULL)) {
 		nlmsg_free(skb);
 		return;
 	}
@@ -401,7 +408,8 @@ static int mw_reply(struct genl_info *info, u8 cmd, const void *obj)
 		NL_SET_ERR_MSG(info->extack, "out of memory for the reply");
 		return -ENOMEM;
 	}
-	err = mw_fill_msg(skb, cmd, obj, info->snd_portid, info->snd_seq, 0);
+	err = mw_fill_msg(skb, cmd, obj, info->snd_portid, info->snd_seq, 0,
+			  NULL);
 	if (err) {
 		nlmsg_free(skb);
 		return err;
@@ -423,12 +431,14 @@ static int mw_dump_table(struct sk_buff *skb, struct netlink_callback *cb,
 	int err = 0;
 
 	mutex_lock(&mn->lock);
+	/* A change between two parts of the dump marks it interrupted. */
+	cb->seq = mn->gen;
 	for (; (o = mw_table_next(t, &index)); index++) {
 		if (router_filter &&
 		    !uuid_equal(&router_of(o)->obj.id, router_filter))
 			continue;
 		err = mw_fill_msg(skb, cmd, o, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, NLM_F_MULTI);
+				  cb->nlh->nlmsg_seq, NLM_F_MULTI, cb);
 		if (err)
 			break;
 	}
@@ -474,6 +484,7 @@ MW_DEFINE_GET(route, "no such route")
 MW_DEFINE_GET(host, "no such host")
 MW_DEFINE_GET_TYPED(router)
 MW_DEFINE_GET_TYPED(port)
+MW_DEFINE_GET_TYPED(route)
 MW_DEFINE_GET_TYPED(host)
 
 /* Why an object cannot be deleted without CASCADE: 0, or -EBUSY and a message. */
@@ -620,6 +631,28 @@ static const struct mw_objtype *mw_objtype(u8 cmd)
 	}
 }
 
+/* The locks a change needs: mn->lock, and RTNL when it may (un)bind devices. */
+static void mw_lock_for(struct mw_net *mn, bool rtnl)
+{
+	if (rtnl)
+		mw_lock_rtnl(mn);
+	else
+		mw_lock(mn);
+}
+
+static void mw_unlock_for(struct mw_net *mn, bool rtnl)
+{
+	if (rtnl)
+		mw_unlock_rtnl(mn);
+	else
+		mw_unlock(mn);
+}
+
+static bool mw_replace(struct genl_info *info)
+{
+	return info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+}
+
 /* GET do of any object: its id required, the object in the reply. */
 static int mw_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
@@ -645,17 +678,24 @@ static int mw_nl_del(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct mw_objtype *t = mw_objtype(info->genlhdr->cmd);
 	struct mw_net *mn = mw_info_net(info);
+	bool cascade, rtnl;
 	struct mw_obj *o;
 	int err = 0;
 
 	if (mw_require(info, t->id_attr))
 		return -EINVAL;
-	mw_lock(mn);
+	cascade = t->cascade_attr && nla_get_flag(info->attrs[t->cascade_attr]);
+	/*
+	 * A port may be bound to a device, a host's or a router's cascade
+	 * takes ports: those unbind, under RTNL. A route, or a router alone,
+	 * does not.
+	 */
+	rtnl = t->cascade_attr && (cascade || t != &mw_router_type);
+	mw_lock_for(mn, rtnl);
 	o = t->get(mn, info, t->id_attr);
 	if (!o)
 		err = -ENOENT;
-	else if (t->busy &&
-		 !(t->cascade_attr && nla_get_flag(info->attrs[t->cascade_attr])))
+	else if (t->busy && !cascade)
 		err = t->busy(o, info->extack);
 	if (o && !err) {
 		err = t->del(mn, o, info);
@@ -663,7 +703,7 @@ static int mw_nl_del(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG(info->extack,
 				       "cannot rebuild the forwarding table without the deleted routes");
 	}
-	mw_unlock(mn);
+	mw_unlock_for(mn, rtnl);
 	return err;
 }
 
@@ -699,7 +739,7 @@ static int mw_nl_router_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mw_net *mn = mw_info_net(info);
 	struct nlattr **a = info->attrs;
-	struct mw_router *r;
+	struct mw_router *r, *old;
 	int err;
 
 	if (mw_require(info, MIDWAY_A_ROUTER_ID))
@@ -716,17 +756,26 @@ static int mw_nl_router_new(struct sk_buff *skb, struct genl_info *info)
 	mw_router_apply_icmp(r, a);
 
 	mw_lock(mn);
-	if (mw_router_lookup(mn, &r->obj.id)) {
+	old = mw_router_lookup(mn, &r->obj.id);
+	if (old && !mw_replace(info)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[MIDWAY_A_ROUTER_ID],
 				    "a router with this id exists");
 		err = -EEXIST;
+	} else if (old) {
+		/* What a NEW would have made, in place: nothing can fail. */
+		strscpy(old->name, r->name, sizeof(old->name));
+		WRITE_ONCE(old->icmp_rate, r->icmp_rate);
+		WRITE_ONCE(old->icmp_burst, r->icmp_burst);
+		mw_router_set_admin(mn, old, r->admin_up);
+		mw_notify(mn, MIDWAY_CMD_ROUTER_NEW, old, info);
+		err = 0;
 	} else {
 		err = mw_router_insert(mn, r, info->extack);
+		if (!err)
+			mw_notify(mn, MIDWAY_CMD_ROUTER_NEW, r, info);
 	}
-	if (!err)
-		mw_notify(mn, MIDWAY_CMD_ROUTER_NEW, r, info);
 	mw_unlock(mn);
-	if (err)
+	if (err || old)
 		mw_router_free(r);
 	return err;
 }
@@ -839,24 +888,151 @@ static int mw_port_check_common(struct genl_info *info, u8 kind)
 	return err;
 }
 
-static void mw_port_apply_common(struct mw_port *p, struct nlattr **a)
+/*
+ * Apply what the request says; with @replace, what it does not say takes
+ * the default of a NEW (but the MAC stays: a NEW would pick one at random).
+ */
+static void mw_port_apply_common(struct mw_port *p, struct nlattr **a,
+				 bool replace)
 {
 	if (a[MIDWAY_A_PORT_NAME])
 		nla_strscpy(p->name, a[MIDWAY_A_PORT_NAME], sizeof(p->name));
+	else if (replace)
+		p->name[0] = '\0';
 	if (a[MIDWAY_A_PORT_MAC])
 		mw_port_set_mac(p, nla_data(a[MIDWAY_A_PORT_MAC]));
 	if (a[MIDWAY_A_PORT_PROXY_ARP])
 		WRITE_ONCE(p->proxy_arp, nla_get_u8(a[MIDWAY_A_PORT_PROXY_ARP]));
+	else if (replace)
+		WRITE_ONCE(p->proxy_arp, false);
 	if (a[MIDWAY_A_PORT_VLAN])
 		WRITE_ONCE(p->vlan, nla_get_u16(a[MIDWAY_A_PORT_VLAN]));
+	else if (replace)
+		WRITE_ONCE(p->vlan, 0);
 	/* Takes effect with the caller's mw_port_refresh() (or insert). */
 	if (a[MIDWAY_A_PORT_REMOTE_UP])
 		p->remote_up = nla_get_u8(a[MIDWAY_A_PORT_REMOTE_UP]);
+	else if (replace)
+		p->remote_up = true;
 	if (a[MIDWAY_A_PORT_ADDR]) {
 		p->addr = nla_get_in_addr(a[MIDWAY_A_PORT_ADDR]);
 		p->prefixlen = nla_get_u8(a[MIDWAY_A_PORT_PREFIXLEN]);
 		p->has_addr = true;
+	} else if (replace) {
+		p->has_addr = false;
+		p->addr = 0;
+		p->prefixlen = 0;
 	}
+}
+
+/* Whether the request names a device to bind (IFNAME, or IFINDEX not 0). */
+static bool mw_port_names_dev(struct nlattr **a)
+{
+	return a[MIDWAY_A_PORT_IFNAME] ||
+	       (a[MIDWAY_A_PORT_IFINDEX] && nla_get_u32(a[MIDWAY_A_PORT_IFINDEX]));
+}
+
+/* A HOST_ID of all zeroes: on no host. */
+static bool mw_host_id_none(const struct nlattr *nla)
+{
+	return uuid_is_null(mw_nla_uuid(nla));
+}
+
+/*
+ * PORT_SET, or with @replace a PORT_NEW on an existing id (NLM_F_REPLACE):
+ * what the request does not name keeps its value, or with @replace takes
+ * its default. Checks everything first; binding is the only step that can
+ * fail, and it comes first. Sends the event.
+ */
+static int mw_port_update(struct mw_net *mn, struct genl_info *info,
+			  struct mw_port *p, bool replace)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+	struct nlattr *host_id = a[MIDWAY_A_PORT_HOST_ID];
+	struct net_device *dev, *bound = mw_port_dev(p);
+	struct mw_host *host;
+	bool unbind;
+	int err;
+
+	mw_assert_locked(mn);
+	err = -EINVAL;
+	if (a[MIDWAY_A_PORT_ROUTER_ID] &&
+	    !uuid_equal(mw_nla_uuid(a[MIDWAY_A_PORT_ROUTER_ID]), &p->router->obj.id)) {
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_ROUTER_ID],
+				    "a port cannot move to another router");
+		return err;
+	}
+	if (a[MIDWAY_A_PORT_KIND] && nla_get_u8(a[MIDWAY_A_PORT_KIND]) != p->kind) {
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_KIND],
+				    "a port's kind cannot change");
+		return err;
+	}
+	if (a[MIDWAY_A_PORT_TUNNEL_KEY] &&
+	    nla_get_u32(a[MIDWAY_A_PORT_TUNNEL_KEY]) != p->tunnel_key) {
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_TUNNEL_KEY],
+				    "a port's tunnel key cannot change");
+		return err;
+	}
+	if (a[MIDWAY_A_PORT_PEER_ID]) {
+		const struct mw_port *peer = mw_port_peer(p);
+
+		if (!peer || !uuid_equal(mw_nla_uuid(a[MIDWAY_A_PORT_PEER_ID]),
+					 &peer->obj.id)) {
+			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_PEER_ID],
+					    "a port's peer is set when the second port of the pair is created");
+			return err;
+		}
+	}
+	err = mw_port_check_common(info, p->kind);
+	if (err)
+		return err;
+
+	/* IFINDEX 0 unbinds; so does a replace that names no device. */
+	unbind = replace ? !mw_port_names_dev(a) : mw_port_unbinds(a);
+	host = p->host;
+	if (replace)
+		host = NULL;
+	if (host_id && mw_host_id_none(host_id)) {
+		host = NULL;
+		if (bound && !unbind) {
+			NL_SET_ERR_MSG_ATTR(extack, host_id,
+					    "port is bound to a device: unbind it to take it off its host");
+			return -EBUSY;
+		}
+	} else if (host_id) {
+		host = mw_get_host(mn, info, MIDWAY_A_PORT_HOST_ID);
+		if (!host)
+			return -ENOENT;
+		if (!host->local && bound && !unbind) {
+			NL_SET_ERR_MSG_ATTR(extack, host_id,
+					    "port is bound to a device: unbind it to move it to a remote host");
+			return -EINVAL;
+		}
+	}
+	dev = mw_get_dev(mn, info, p, host, &err);
+	if (err)
+		return err;
+
+	/* Checked; now apply. Binding is the only step that can fail. */
+	if (dev) {
+		err = mw_device_bind(p, dev, extack);
+		if (err)
+			return err;
+	} else if (unbind && bound) {
+		mw_device_unbind(p);
+	}
+	mw_port_apply_common(p, a, replace);
+	if (host_id || replace)
+		mw_port_set_host(mn, p, host);
+	if (a[MIDWAY_A_PORT_ADMIN_UP])
+		mw_port_set_admin(mn, p, nla_get_u8(a[MIDWAY_A_PORT_ADMIN_UP]));
+	else if (replace)
+		mw_port_set_admin(mn, p, true);
+	mw_port_refresh(mn, p);
+	mw_notify(mn, replace ? MIDWAY_CMD_PORT_NEW : MIDWAY_CMD_PORT_SET, p,
+		  info);
+	return 0;
 }
 
 static int mw_nl_port_new(struct sk_buff *skb, struct genl_info *info)
@@ -864,10 +1040,11 @@ static int mw_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 	struct mw_net *mn = mw_info_net(info);
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **a = info->attrs;
-	struct mw_port *p, *peer = NULL;
+	struct mw_port *p, *old, *peer = NULL;
 	struct mw_host *host = NULL;
 	struct net_device *dev;
 	struct mw_router *r;
+	bool rtnl;
 	int err;
 	u8 kind;
 
@@ -893,11 +1070,21 @@ static int mw_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 		p->admin_up = nla_get_u8(a[MIDWAY_A_PORT_ADMIN_UP]);
 	if (a[MIDWAY_A_PORT_TUNNEL_KEY])
 		p->tunnel_key = nla_get_u32(a[MIDWAY_A_PORT_TUNNEL_KEY]);
-	mw_port_apply_common(p, a);
+	mw_port_apply_common(p, a, false);
 
-	mw_lock(mn);
+	/* A replace may unbind: RTNL. */
+	rtnl = mw_port_names_dev(a) || mw_replace(info) ||
+	       a[MIDWAY_A_PORT_IFINDEX];
+	mw_lock_for(mn, rtnl);
+	old = mw_port_lookup(mn, &p->obj.id);
+	if (old && mw_replace(info)) {
+		err = mw_port_update(mn, info, old, true);
+		mw_unlock_for(mn, rtnl);
+		mw_port_free(p);
+		return err;
+	}
 	err = -EEXIST;
-	if (mw_port_lookup(mn, &p->obj.id)) {
+	if (old) {
 		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_ID], "a port with this id exists");
 		goto err;
 	}
@@ -929,7 +1116,7 @@ static int mw_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 			goto err;
 		}
 	}
-	if (a[MIDWAY_A_PORT_HOST_ID]) {
+	if (a[MIDWAY_A_PORT_HOST_ID] && !mw_host_id_none(a[MIDWAY_A_PORT_HOST_ID])) {
 		err = -ENOENT;
 		host = mw_get_host(mn, info, MIDWAY_A_PORT_HOST_ID);
 		if (!host)
@@ -949,11 +1136,11 @@ static int mw_nl_port_new(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto err;
 	mw_notify(mn, MIDWAY_CMD_PORT_NEW, p, info);
-	mw_unlock(mn);
+	mw_unlock_for(mn, rtnl);
 	return 0;
 
 err:
-	mw_unlock(mn);
+	mw_unlock_for(mn, rtnl);
 	mw_port_free(p);
 	return err;
 }
@@ -961,87 +1148,18 @@ err:
 static int mw_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mw_net *mn = mw_info_net(info);
-	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr **a = info->attrs;
-	struct mw_host *host;
-	struct net_device *dev;
 	struct mw_port *p;
+	bool rtnl;
 	int err;
 
 	if (mw_require(info, MIDWAY_A_PORT_ID))
 		return -EINVAL;
-	mw_lock(mn);
-	err = -ENOENT;
+	/* Only binding and unbinding need RTNL. */
+	rtnl = info->attrs[MIDWAY_A_PORT_IFINDEX] || info->attrs[MIDWAY_A_PORT_IFNAME];
+	mw_lock_for(mn, rtnl);
 	p = mw_get_port(mn, info, MIDWAY_A_PORT_ID);
-	if (!p)
-		goto out;
-
-	err = -EINVAL;
-	if (a[MIDWAY_A_PORT_ROUTER_ID] &&
-	    !uuid_equal(mw_nla_uuid(a[MIDWAY_A_PORT_ROUTER_ID]), &p->router->obj.id)) {
-		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_ROUTER_ID],
-				    "a port cannot move to another router");
-		goto out;
-	}
-	if (a[MIDWAY_A_PORT_KIND] && nla_get_u8(a[MIDWAY_A_PORT_KIND]) != p->kind) {
-		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_KIND],
-				    "a port's kind cannot change");
-		goto out;
-	}
-	if (a[MIDWAY_A_PORT_TUNNEL_KEY] &&
-	    nla_get_u32(a[MIDWAY_A_PORT_TUNNEL_KEY]) != p->tunnel_key) {
-		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_TUNNEL_KEY],
-				    "a port's tunnel key cannot change");
-		goto out;
-	}
-	if (a[MIDWAY_A_PORT_PEER_ID]) {
-		const struct mw_port *peer = mw_port_peer(p);
-
-		if (!peer || !uuid_equal(mw_nla_uuid(a[MIDWAY_A_PORT_PEER_ID]),
-					 &peer->obj.id)) {
-			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_PEER_ID],
-					    "a port's peer is set when the second port of the pair is created");
-			goto out;
-		}
-	}
-	err = mw_port_check_common(info, p->kind);
-	if (err)
-		goto out;
-
-	host = p->host;
-	if (a[MIDWAY_A_PORT_HOST_ID]) {
-		err = -ENOENT;
-		host = mw_get_host(mn, info, MIDWAY_A_PORT_HOST_ID);
-		if (!host)
-			goto out;
-		err = -EINVAL;
-		if (!host->local && rtnl_dereference(p->dev) && !mw_port_unbinds(a)) {
-			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_PORT_HOST_ID],
-					    "port is bound to a device: unbind it to move it to a remote host");
-			goto out;
-		}
-	}
-	dev = mw_get_dev(mn, info, p, host, &err);
-	if (err)
-		goto out;
-
-	/* Checked; now apply. Binding is the only step that can fail. */
-	if (dev) {
-		err = mw_device_bind(p, dev, extack);
-		if (err)
-			goto out;
-	} else if (mw_port_unbinds(a)) {
-		mw_device_unbind(p);
-	}
-	mw_port_apply_common(p, a);
-	if (a[MIDWAY_A_PORT_HOST_ID])
-		mw_port_set_host(mn, p, host);
-	if (a[MIDWAY_A_PORT_ADMIN_UP])
-		mw_port_set_admin(mn, p, nla_get_u8(a[MIDWAY_A_PORT_ADMIN_UP]));
-	mw_port_refresh(mn, p);
-	mw_notify(mn, MIDWAY_CMD_PORT_SET, p, info);
-out:
-	mw_unlock(mn);
+	err = p ? mw_port_update(mn, info, p, false) : -ENOENT;
+	mw_unlock_for(mn, rtnl);
 	return err;
 }
 
@@ -1052,8 +1170,8 @@ static int mw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
 	struct mw_net *mn = mw_info_net(info);
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **a = info->attrs;
+	struct mw_route *rt, *old;
 	struct mw_route_key *k;
-	struct mw_route *rt;
 	int err;
 
 	if (mw_require(info, MIDWAY_A_ROUTE_ID) ||
@@ -1119,7 +1237,8 @@ static int mw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
 
 	mw_lock(mn);
 	err = -EEXIST;
-	if (mw_route_lookup(mn, &rt->obj.id)) {
+	old = mw_route_lookup(mn, &rt->obj.id);
+	if (old && !mw_replace(info)) {
 		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_ROUTE_ID], "a route with this id exists");
 		goto err_unlock;
 	}
@@ -1138,7 +1257,16 @@ static int mw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
 			goto err_unlock;
 		}
 	}
-	err = mw_route_insert(mn, rt, extack);
+	if (old && k->router != old->key.router) {
+		err = -EINVAL;
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_ROUTE_ROUTER_ID],
+				    "a route cannot move to another router");
+		goto err_unlock;
+	}
+	if (old)
+		err = mw_route_replace(mn, old, rt, extack);
+	else
+		err = mw_route_insert(mn, rt, extack);
 	if (err)
 		goto err_unlock;
 	mw_notify(mn, MIDWAY_CMD_ROUTE_NEW, rt, info);
@@ -1149,6 +1277,126 @@ err_unlock:
 	mw_unlock(mn);
 err_free:
 	/* A failed insert may have shown it to readers for an instant. */
+	kfree_rcu(rt, rcu);
+	return err;
+}
+
+/*
+ * ROUTE_SET: the route as it is, with what the request changes, put in its
+ * place (mw_route_replace()). Checked as NEW checks a route.
+ */
+static int mw_nl_route_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mw_net *mn = mw_info_net(info);
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+	struct mw_route *rt, *old;
+	struct mw_route_key *k;
+	int err;
+
+	if (mw_require(info, MIDWAY_A_ROUTE_ID))
+		return -EINVAL;
+	err = mw_check_pair(info, MIDWAY_A_ROUTE_DST, MIDWAY_A_ROUTE_DST_LEN,
+			    "destination address and prefix length go together");
+	if (!err)
+		err = mw_check_pair(info, MIDWAY_A_ROUTE_SRC, MIDWAY_A_ROUTE_SRC_LEN,
+				    "source address and prefix length go together");
+	if (err)
+		return err;
+	rt = kzalloc(sizeof(*rt), GFP_KERNEL);
+	if (!rt) {
+		NL_SET_ERR_MSG(extack, "out of memory");
+		return -ENOMEM;
+	}
+	k = &rt->key;
+
+	mw_lock(mn);
+	err = -ENOENT;
+	old = mw_get_route(mn, info, MIDWAY_A_ROUTE_ID);
+	if (!old)
+		goto err_unlock;
+	uuid_copy(&rt->obj.id, &old->obj.id);
+	*k = old->key;
+	rt->weight = old->weight;
+
+	err = -EINVAL;
+	if (a[MIDWAY_A_ROUTE_ROUTER_ID] &&
+	    !uuid_equal(mw_nla_uuid(a[MIDWAY_A_ROUTE_ROUTER_ID]), &k->router->obj.id)) {
+		NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_ROUTE_ROUTER_ID],
+				    "a route cannot move to another router");
+		goto err_unlock;
+	}
+	if (a[MIDWAY_A_ROUTE_DST]) {
+		k->dst = nla_get_in_addr(a[MIDWAY_A_ROUTE_DST]);
+		k->dst_len = nla_get_u8(a[MIDWAY_A_ROUTE_DST_LEN]);
+		if (!mw_prefix_ok(k->dst, k->dst_len)) {
+			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_ROUTE_DST],
+					    "destination has bits set beyond its prefix length");
+			goto err_unlock;
+		}
+	}
+	if (a[MIDWAY_A_ROUTE_SRC]) {
+		k->src = nla_get_in_addr(a[MIDWAY_A_ROUTE_SRC]);
+		k->src_len = nla_get_u8(a[MIDWAY_A_ROUTE_SRC_LEN]);
+		if (!mw_prefix_ok(k->src, k->src_len)) {
+			NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_ROUTE_SRC],
+					    "source has bits set beyond its prefix length");
+			goto err_unlock;
+		}
+	}
+	if (a[MIDWAY_A_ROUTE_WEIGHT])
+		rt->weight = nla_get_u32(a[MIDWAY_A_ROUTE_WEIGHT]);
+	if (a[MIDWAY_A_ROUTE_NH_TYPE])
+		k->nh_type = nla_get_u8(a[MIDWAY_A_ROUTE_NH_TYPE]);
+	if (k->nh_type != MIDWAY_NH_PORT) {
+		err = mw_reject_attr(info, MIDWAY_A_ROUTE_PORT_ID,
+				     "only a route via a port names a port");
+		if (!err)
+			err = mw_reject_attr(info, MIDWAY_A_ROUTE_GATEWAY,
+					     "only a route via a port has a gateway");
+		if (err)
+			goto err_unlock;
+		k->port = NULL;
+		k->gateway = 0;
+	} else {
+		if (a[MIDWAY_A_ROUTE_PORT_ID]) {
+			err = -ENOENT;
+			k->port = mw_get_port(mn, info, MIDWAY_A_ROUTE_PORT_ID);
+			if (!k->port)
+				goto err_unlock;
+			err = -EINVAL;
+			if (k->port->router != k->router) {
+				NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_ROUTE_PORT_ID],
+						    "port belongs to another router");
+				goto err_unlock;
+			}
+		} else if (!k->port) {
+			/* It becomes a route via a port: which one? */
+			if (mw_require(info, MIDWAY_A_ROUTE_PORT_ID))
+				goto err_unlock;
+		}
+		if (a[MIDWAY_A_ROUTE_GATEWAY]) {
+			/* 0.0.0.0: no gateway, the destination is on the link. */
+			k->gateway = nla_get_in_addr(a[MIDWAY_A_ROUTE_GATEWAY]);
+			if (k->gateway && (ipv4_is_multicast(k->gateway) ||
+					   ipv4_is_lbcast(k->gateway) ||
+					   ipv4_is_zeronet(k->gateway))) {
+				NL_SET_ERR_MSG_ATTR(extack, a[MIDWAY_A_ROUTE_GATEWAY],
+						    "gateway is not a unicast address");
+				goto err_unlock;
+			}
+		}
+	}
+
+	err = mw_route_replace(mn, old, rt, extack);
+	if (err)
+		goto err_unlock;
+	mw_notify(mn, MIDWAY_CMD_ROUTE_SET, rt, info);
+	mw_unlock(mn);
+	return 0;
+
+err_unlock:
+	mw_unlock(mn);
 	kfree_rcu(rt, rcu);
 	return err;
 }
@@ -1356,15 +1604,16 @@ static int mw_host_check_local(struct mw_net *mn, struct genl_info *info,
  * ports become remote, reached through a tunnel, and a device left bound
  * would keep feeding the router frames of a port that lives elsewhere.
  */
-static int mw_host_check_unlocal(struct genl_info *info, struct mw_host *h)
+static int mw_host_check_unlocal(struct genl_info *info, struct mw_host *h,
+				 bool local)
 {
 	struct nlattr *nla = info->attrs[MIDWAY_A_HOST_LOCAL];
 	struct mw_port *p;
 
-	if (!nla || nla_get_u8(nla) || !h->local)
+	if (local || !h->local)
 		return 0;
 	list_for_each_entry(p, &h->ports, host_node) {
-		if (rtnl_dereference(p->dev)) {
+		if (mw_port_dev(p)) {
 			NL_SET_ERR_MSG_ATTR(info->extack, nla,
 					    "the host has ports bound to devices: unbind them first");
 			return -EBUSY;
@@ -1377,7 +1626,7 @@ static int mw_nl_host_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mw_net *mn = mw_info_net(info);
 	struct nlattr **a = info->attrs;
-	struct mw_host *h;
+	struct mw_host *h, *old;
 	int err;
 
 	if (mw_require(info, MIDWAY_A_HOST_ID) ||
@@ -1394,19 +1643,31 @@ static int mw_nl_host_new(struct sk_buff *skb, struct genl_info *info)
 	if (a[MIDWAY_A_HOST_LOCAL])
 		h->local = nla_get_u8(a[MIDWAY_A_HOST_LOCAL]);
 
-	mw_lock(mn);
-	err = mw_host_check_local(mn, info, NULL);
-	if (!err && mw_host_lookup(mn, &h->obj.id)) {
+	/* The tunnel's socket opens and closes under RTNL. */
+	mw_lock_rtnl(mn);
+	old = mw_host_lookup(mn, &h->obj.id);
+	err = mw_host_check_local(mn, info, old);
+	if (!err && old && !mw_replace(info)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[MIDWAY_A_HOST_ID],
 				    "a host with this id exists");
 		err = -EEXIST;
-	}
-	if (!err)
+	} else if (!err && old) {
+		/* What a NEW would have made: LOCAL absent is 0. */
+		err = mw_host_check_unlocal(info, old, h->local);
+		if (!err)
+			err = mw_host_change(mn, old, h->addr, h->local,
+					     info->extack);
+		if (!err) {
+			strscpy(old->name, h->name, sizeof(old->name));
+			mw_notify(mn, MIDWAY_CMD_HOST_NEW, old, info);
+		}
+	} else if (!err) {
 		err = mw_host_insert(mn, h, info->extack);
-	if (!err)
-		mw_notify(mn, MIDWAY_CMD_HOST_NEW, h, info);
-	mw_unlock(mn);
-	if (err)
+		if (!err)
+			mw_notify(mn, MIDWAY_CMD_HOST_NEW, h, info);
+	}
+	mw_unlock_rtnl(mn);
+	if (err || old)
 		mw_host_free(h);
 	return err;
 }
@@ -1420,14 +1681,15 @@ static int mw_nl_host_set(struct sk_buff *skb, struct genl_info *info)
 
 	if (mw_require(info, MIDWAY_A_HOST_ID))
 		return -EINVAL;
-	mw_lock(mn);
+	mw_lock_rtnl(mn);
 	err = -ENOENT;
 	h = mw_get_host(mn, info, MIDWAY_A_HOST_ID);
 	if (!h)
 		goto out;
 	err = mw_host_check_local(mn, info, h);
-	if (!err)
-		err = mw_host_check_unlocal(info, h);
+	if (!err && a[MIDWAY_A_HOST_LOCAL])
+		err = mw_host_check_unlocal(info, h,
+					    nla_get_u8(a[MIDWAY_A_HOST_LOCAL]));
 	if (err)
 		goto out;
 	err = mw_host_change(mn, h, a[MIDWAY_A_HOST_ADDR] ?
@@ -1441,7 +1703,7 @@ static int mw_nl_host_set(struct sk_buff *skb, struct genl_info *info)
 		nla_strscpy(h->name, a[MIDWAY_A_HOST_NAME], sizeof(h->name));
 	mw_notify(mn, MIDWAY_CMD_HOST_SET, h, info);
 out:
-	mw_unlock(mn);
+	mw_unlock_rtnl(mn);
 	return err;
 }
 
@@ -1464,7 +1726,7 @@ static int mw_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 	int err = 0;
 
-	mw_lock(mn);
+	mw_lock_rtnl(mn);
 	if (a[MIDWAY_A_TUNNEL_PORT]) {
 		__be16 port = htons(nla_get_u16(a[MIDWAY_A_TUNNEL_PORT]));
 
@@ -1481,7 +1743,7 @@ static int mw_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(mn->tunnel.ttl, nla_get_u8(a[MIDWAY_A_TUNNEL_TTL]));
 	mw_notify(mn, MIDWAY_CMD_TUNNEL_SET, &mn->tunnel, info);
 out:
-	mw_unlock(mn);
+	mw_unlock_rtnl(mn);
 	return err;
 }
 
@@ -1537,6 +1799,8 @@ static const struct genl_ops mw_ops[] = {
 	      mw_tunnel_policy, MIDWAY_A_TUNNEL_MAX, 0),
 	MW_OP(MIDWAY_CMD_TUNNEL_SET, mw_nl_tunnel_set, NULL,
 	      mw_tunnel_policy, MIDWAY_A_TUNNEL_MAX, MW_ADMIN),
+	MW_OP(MIDWAY_CMD_ROUTE_SET, mw_nl_route_set, NULL,
+	      mw_route_policy, MIDWAY_A_ROUTE_MAX, MW_ADMIN),
 };
 
 static struct genl_family mw_family __ro_after_init = {

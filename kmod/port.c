@@ -62,7 +62,7 @@ static bool mw_port_compute_oper(const struct mw_port *p)
 		return peer && peer->admin_up && peer->router->admin_up;
 	}
 
-	dev = rtnl_dereference(p->dev);
+	dev = mw_port_dev(p);
 	if (dev)
 		return netif_running(dev) && netif_carrier_ok(dev);
 	/* Not bound here: up if it is up on another host (via a tunnel). */
@@ -74,7 +74,7 @@ void mw_port_refresh(struct mw_net *mn, struct mw_port *p)
 	bool up = mw_port_compute_oper(p);
 	struct mw_route *rt;
 
-	ASSERT_RTNL();
+	mw_assert_locked(mn);
 	if (up == p->oper_up)
 		return;
 	WRITE_ONCE(p->oper_up, up);
@@ -203,7 +203,7 @@ int mw_port_destroy(struct mw_net *mn, struct mw_port *p,
 
 	mw_notify(mn, MIDWAY_CMD_PORT_DEL, p, info);
 
-	if (rtnl_dereference(p->dev))
+	if (mw_port_dev(p))
 		mw_device_unbind(p);
 	mw_neigh_flush(p);
 	peer = mw_port_peer(p);

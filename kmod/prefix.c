@@ -256,7 +256,7 @@ static int mw_prefix_prepare(struct mw_prefix *pfx)
 	struct mw_nhset *set;
 
 	if (pfx->in_fib)
-		old = rtnl_dereference(pfx->nhset);
+		old = mw_dereference(pfx->nhset, pfx->key.router->mn);
 	set = mw_nhset_build(pfx, old);
 	if (IS_ERR(set))
 		return PTR_ERR(set);
@@ -279,13 +279,14 @@ static void mw_prefix_abort(struct mw_prefix *pfx)
  */
 static int mw_prefix_commit(struct mw_prefix *pfx)
 {
-	struct mw_nhset *old = rtnl_dereference(pfx->nhset), *set = pfx->next;
 	struct mw_router *r = pfx->key.router;
-	bool was_in = pfx->in_fib;
+	struct mw_nhset *old = mw_dereference(pfx->nhset, r->mn);
+	struct mw_nhset *set = pfx->next;
+	bool was_in = pfx->in_fib, active;
 	struct mw_route *rt;
 	int err;
 
-	ASSERT_RTNL();
+	mw_assert_locked(r->mn);
 	pfx->next = NULL;
 	pfx->prepared = false;
 	if (set) {
@@ -320,9 +321,18 @@ static int mw_prefix_commit(struct mw_prefix *pfx)
 	if (was_in != pfx->in_fib && !list_empty(&r->partial))
 		mw_prefix_fallbacks_update(pfx);
 
-	/* What the table holds now. */
-	list_for_each_entry(rt, &pfx->routes, prefix_node)
-		WRITE_ONCE(rt->active, mw_route_usable(rt));
+	/*
+	 * What the table holds now. A route whose own request is changing it
+	 * (or deleting it) has that request's event to say so.
+	 */
+	list_for_each_entry(rt, &pfx->routes, prefix_node) {
+		active = mw_route_usable(rt);
+		if (active == rt->active)
+			continue;
+		WRITE_ONCE(rt->active, active);
+		if (!rt->quiet && !rt->dying)
+			mw_notify(r->mn, MIDWAY_CMD_ROUTE_STATE, rt, NULL);
+	}
 	return 0;
 }
 
@@ -420,7 +430,7 @@ int mw_prefix_add_route(struct mw_net *mn, struct mw_route *rt)
 	bool fresh = false;
 	int err;
 
-	ASSERT_RTNL();
+	mw_assert_locked(mn);
 	pfx = rhashtable_lookup_fast(&mn->prefixes, &key, mw_prefix_params);
 	if (!pfx) {
 		pfx = kzalloc(sizeof(*pfx), GFP_KERNEL);
@@ -457,12 +467,52 @@ int mw_prefix_add_route(struct mw_net *mn, struct mw_route *rt)
 	return 0;
 }
 
+int mw_prefix_move_route(struct mw_net *mn, struct mw_route *old,
+			 struct mw_route *rt)
+{
+	struct mw_prefix *opfx = old->prefix;
+	int err;
+
+	mw_assert_locked(mn);
+	if (opfx->key.dst == rt->key.dst && opfx->key.len == rt->key.dst_len) {
+		/* One new set swaps them. */
+		list_add(&rt->prefix_node, &old->prefix_node);
+		rt->prefix = opfx;
+		err = mw_prefix_sync(opfx);
+		if (err) {
+			list_del(&rt->prefix_node);
+			rt->prefix = NULL;
+			return err;
+		}
+		if (!list_empty(&opfx->resync_node))
+			list_del_init(&opfx->resync_node);
+		return 0;
+	}
+
+	/* Build the old prefix's set first: once the new one is out, no failing. */
+	err = mw_prefix_prepare(opfx);
+	if (err)
+		return err;
+	err = mw_prefix_add_route(mn, rt);
+	if (err) {
+		mw_prefix_abort(opfx);
+		return err;
+	}
+	/* Routes only leave it: it enters the table only to resync. */
+	err = mw_prefix_commit(opfx);
+	if (err)
+		mw_prefix_resync_later(mn, opfx, err);
+	else if (!list_empty(&opfx->resync_node))
+		list_del_init(&opfx->resync_node);
+	return 0;
+}
+
 void mw_prefix_del_route(struct mw_net *mn, struct mw_route *rt)
 {
 	struct mw_prefix *pfx = rt->prefix;
 	struct mw_nhset *set;
 
-	ASSERT_RTNL();
+	mw_assert_locked(mn);
 	list_del(&rt->prefix_node);
 	if (!list_empty(&pfx->routes))
 		return;
@@ -470,7 +520,7 @@ void mw_prefix_del_route(struct mw_net *mn, struct mw_route *rt)
 	WARN_ON_ONCE(pfx->in_fib || pfx->prepared);
 	list_del(&pfx->resync_node);
 	rhashtable_remove_fast(&mn->prefixes, &pfx->node, mw_prefix_params);
-	set = rtnl_dereference(pfx->nhset);
+	set = mw_dereference(pfx->nhset, mn);
 	if (set)
 		kfree_rcu(set, rcu);
 	kfree_rcu(pfx, rcu);

@@ -18,7 +18,8 @@
  * router's table), and so on, as Linux's IPv6 source routing does.
  *
  * A next-hop set is immutable once published; changes build a new one and
- * free the old after a grace period. Updates run under RTNL.
+ * free the old after a grace period. Updates run under the instance lock
+ * (mw_net.lock).
  *
  * Changes are all or nothing. A change first builds every new set it needs
  * (mw_prefix_prepare()), which may fail for want of memory; only then does
@@ -108,6 +109,15 @@ int mw_prefix_add_route(struct mw_net *mn, struct mw_route *rt);
  * and free the prefix when it was the last route.
  */
 void mw_prefix_del_route(struct mw_net *mn, struct mw_route *rt);
+/*
+ * Publish @rt, which takes the place of @old (marked dying by the caller):
+ * first @rt's prefix with @rt, then @old's without @old (one set when it is
+ * the same prefix), so that every lookup finds one of them. All or nothing:
+ * 0, or an error and nothing published. @old stays on its prefix's list for
+ * mw_prefix_del_route().
+ */
+int mw_prefix_move_route(struct mw_net *mn, struct mw_route *old,
+			 struct mw_route *rt);
 /*
  * Publish @pfx's next hops again after the usability of its routes changed;
  * when that fails, keep the old ones and retry later (the resync list).

@@ -32,7 +32,7 @@ void mw_route_keys_destroy(struct mw_net *mn)
 }
 
 /*
- * Called under RTNL when the egress port's state may have changed: the
+ * Called under mn->lock when the egress port's state may have changed: the
  * route's prefix follows, now or, without memory, later (prefix.h).
  */
 void mw_route_refresh(struct mw_net *mn, struct mw_route *rt)
@@ -72,7 +72,10 @@ int mw_route_insert(struct mw_net *mn, struct mw_route *rt,
 		return err;
 	}
 
+	/* Its ROUTE_NEW event carries its first ACTIVE. */
+	rt->quiet = true;
 	err = mw_prefix_add_route(mn, rt);
+	rt->quiet = false;
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot add the route to the forwarding table");
 		mw_table_remove(&mn->routes, &rt->obj);
@@ -166,5 +169,75 @@ int mw_route_destroy(struct mw_net *mn, struct mw_route *rt,
 		return err;
 	}
 	mw_route_release(mn, rt, info);
+	return 0;
+}
+
+/*
+ * Put @rt in the place of @old: the same id, the same place in dumps; the
+ * caller filled in its key (same router) and weight. The forwarding table
+ * goes from one to the other with no moment where neither is there (see
+ * mw_prefix_move_route()). All or nothing: 0, or an error (-EEXIST for a
+ * route identical to another one, -ENOMEM) and nothing changed. On success
+ * @old is freed after a grace period; on failure the caller frees @rt.
+ */
+int mw_route_replace(struct mw_net *mn, struct mw_route *old,
+		     struct mw_route *rt, struct netlink_ext_ack *extack)
+{
+	bool same_key = !memcmp(&old->key, &rt->key, sizeof(rt->key));
+	struct mw_port *op = old->key.port, *p = rt->key.port;
+	int err;
+
+	mw_assert_locked(mn);
+	if (!same_key) {
+		err = rhashtable_lookup_insert_fast(&mn->route_keys,
+						    &rt->key_node,
+						    mw_route_key_params);
+		if (err) {
+			if (err == -EEXIST)
+				NL_SET_ERR_MSG(extack, "an identical route exists");
+			else
+				NL_SET_ERR_MSG(extack, "out of memory");
+			return err;
+		}
+	}
+
+	old->dying = true;
+	rt->quiet = true;
+	err = mw_prefix_move_route(mn, old, rt);
+	rt->quiet = false;
+	if (err) {
+		old->dying = false;
+		if (!same_key)
+			rhashtable_remove_fast(&mn->route_keys, &rt->key_node,
+					       mw_route_key_params);
+		NL_SET_ERR_MSG(extack, "cannot change the route in the forwarding table");
+		return err;
+	}
+
+	/* Published; the rest cannot fail. */
+	if (same_key)
+		WARN_ON_ONCE(rhashtable_replace_fast(&mn->route_keys,
+						     &old->key_node,
+						     &rt->key_node,
+						     mw_route_key_params));
+	else
+		rhashtable_remove_fast(&mn->route_keys, &old->key_node,
+				       mw_route_key_params);
+	mw_table_replace(&mn->routes, &old->obj, &rt->obj);
+	list_replace(&old->router_node, &rt->router_node);
+	if (op && op == p) {
+		list_replace(&old->port_node, &rt->port_node);
+	} else {
+		if (op) {
+			list_del(&old->port_node);
+			op->n_routes--;
+		}
+		if (p) {
+			list_add_tail(&rt->port_node, &p->routes);
+			p->n_routes++;
+		}
+	}
+	mw_prefix_del_route(mn, old);
+	kfree_rcu(old, rcu);
 	return 0;
 }

@@ -35,6 +35,7 @@ int mw_router_insert(struct mw_net *mn, struct mw_router *r,
 	int err;
 
 	mw_assert_locked(mn);
+	r->mn = mn;
 	err = mw_table_insert(&mn->routers, &r->obj, mw_max_routers);
 	if (err == -ENOSPC)
 		NL_SET_ERR_MSG(extack, "too many routers (module parameter max_routers)");

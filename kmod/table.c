@@ -71,3 +71,17 @@ void mw_table_remove(struct mw_table *t, struct mw_obj *o)
 	xa_erase(&t->order, o->index);
 	t->count--;
 }
+
+/*
+ * Put @o, with the same id, in the place of @old: lookups find one or the
+ * other, dumps find @o where @old was. Allocates nothing, cannot fail.
+ */
+void mw_table_replace(struct mw_table *t, struct mw_obj *old,
+		      struct mw_obj *o)
+{
+	o->index = old->index;
+	WARN_ON_ONCE(rhashtable_replace_fast(&t->by_id, &old->node, &o->node,
+					     mw_table_params));
+	/* The index is taken: storing over it allocates nothing. */
+	xa_store(&t->order, o->index, o, GFP_KERNEL);
+}

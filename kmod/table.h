@@ -29,6 +29,8 @@ void mw_table_destroy(struct mw_table *t);
 struct mw_obj *mw_table_lookup(struct mw_table *t, const uuid_t *id);
 int mw_table_insert(struct mw_table *t, struct mw_obj *o, u32 limit);
 void mw_table_remove(struct mw_table *t, struct mw_obj *o);
+void mw_table_replace(struct mw_table *t, struct mw_obj *old,
+		      struct mw_obj *o);
 
 /* The first entry at or after @*index, or NULL; advances @*index to it. */
 static inline struct mw_obj *mw_table_next(struct mw_table *t,

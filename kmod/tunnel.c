@@ -379,7 +379,7 @@ int mw_tunnel_open(struct mw_net *mn, __be16 port,
 	struct socket *sock, *old;
 	int err;
 
-	ASSERT_RTNL();
+	mw_assert_rtnl_locked(mn);
 	old = rtnl_dereference(mn->tunnel.sock);
 	if (old && port == mn->tunnel.port)
 		return 0;

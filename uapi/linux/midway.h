@@ -46,6 +46,27 @@
  * group as a message of the same command holding the whole object (for DEL,
  * the object as it was); with NLM_F_ECHO the requester receives it too.
  *
+ * Create or replace: ROUTER_NEW, PORT_NEW, ROUTE_NEW and HOST_NEW with
+ * NLM_F_REPLACE, on an id that exists, replace that object in place; without
+ * NLM_F_REPLACE they fail with -EEXIST. (NLM_F_CREATE is neither needed nor
+ * checked: NEW always creates an id that does not exist.) The object then
+ * is exactly what a NEW with the same attributes would have made, absent
+ * optional attributes taking their defaults, with these exceptions:
+ *   - attributes fixed at creation must match: a port's ROUTER_ID and KIND,
+ *     its TUNNEL_KEY when given, its PEER_ID when given (absent, the port
+ *     keeps its peer); a route's ROUTER_ID. Otherwise -EINVAL, with an
+ *     extack message naming the attribute, and nothing changes;
+ *   - a port without MAC keeps its MAC, and without TUNNEL_KEY its tunnel
+ *     key (a NEW would have chosen one at random; the kernel keeps the one
+ *     it chose);
+ *   - a replaced object keeps its place in dumps, its counters and a port
+ *     its neighbour table.
+ * A port replaced without IFINDEX/IFNAME is unbound, without HOST_ID it is
+ * on no host. A replaced route takes the forwarding table from the old route
+ * to the new one as ROUTE_SET does. A replace that fails changes nothing.
+ * It is multicast as a message of the NEW command (one event), and derived
+ * state changes (PORT_STATE, ROUTE_STATE) follow as usual.
+ *
  * MIDWAY_CMD_ROUTER_NEW, _SET
  *     ID              required
  *     NAME            optional, up to MIDWAY_NAME_MAX - 1 bytes, NUL-terminated
@@ -103,6 +124,10 @@
  *     ID required; may change NAME, ADMIN_UP, MAC, ADDR + PREFIXLEN, HOST_ID,
  *     IFINDEX or IFNAME (IFINDEX 0 unbinds), PROXY_ARP, VLAN, REMOTE_UP. ROUTER_ID, KIND,
  *     TUNNEL_KEY and PEER_ID are fixed at creation (-EINVAL if they differ).
+ *     HOST_ID of all zeroes takes an exterior port off its host: it is then
+ *     on no host, and down. Refused (-EBUSY) while the port is bound to a
+ *     device, unless the same request unbinds it (IFINDEX 0). On PORT_NEW,
+ *     a zero HOST_ID is the same as none.
  * MIDWAY_CMD_PORT_DEL
  *     ID required, CASCADE optional flag.
  * MIDWAY_CMD_PORT_GET
@@ -132,6 +157,23 @@
  *   A prefix with bits set beyond its length is refused; so is a second route
  *   with the same destination, source, next hop type, port and gateway.
  *   Routes to one prefix with the same weight form an ECMP group.
+ * MIDWAY_CMD_ROUTE_SET
+ *     ID required; may change DST + DST_LEN (together), SRC + SRC_LEN
+ *     (together; SRC_LEN 0 with SRC 0.0.0.0 removes the source prefix),
+ *     NH_TYPE, PORT_ID, GATEWAY (0.0.0.0: none) and WEIGHT; absent ones
+ *     keep their value, except that a NH_TYPE other than port drops PORT_ID
+ *     and GATEWAY. ROUTER_ID is fixed (-EINVAL if it differs). The result is
+ *     checked as NEW checks a route (-EEXIST if it would be identical to
+ *     another route). The forwarding table goes from the old route to the
+ *     new one with no moment where neither is there: the new state is
+ *     published before the old one is retired (when the prefix changes, the
+ *     new prefix holds the route before the old one loses it). All or
+ *     nothing: -ENOMEM changes nothing.
+ * MIDWAY_CMD_ROUTE_STATE
+ *   Notification only, on "events": a route's ACTIVE changed other than by
+ *   a request about that route (whose own event carries the new state): its
+ *   port went up or down, its router's state changed. Carries the whole
+ *   route, like ROUTE_GET.
  * MIDWAY_CMD_ROUTE_DEL
  *     ID required.
  *   NEW, and every DEL that takes routes away (ROUTE_DEL, and PORT_DEL and
@@ -202,6 +244,17 @@
  * A dump may span many messages. It walks the objects in creation order and
  * keeps its place by an internal index, so objects added or removed while the
  * dump runs do not make it repeat or skip the others.
+ *
+ * Every configuration change, and every change of derived state (OPER_UP,
+ * ACTIVE), bumps a generation counter of the instance. A dump of routers,
+ * ports, routes or hosts during which it moved carries NLM_F_DUMP_INTR on
+ * the messages from then on: the dump is complete as to the objects that
+ * stayed, but may show a mix of states from before and after the change;
+ * a caller that needs one consistent picture dumps again.
+ *
+ * Lost events: a listener that does not read fast enough loses events; its
+ * next recv() fails with ENOBUFS (netlink's own rule). It must then dump
+ * what it cares about again.
  *
  * Errors
  * ------
@@ -400,6 +453,8 @@ enum {
 	MIDWAY_CMD_ROUTE_LOOKUP,
 	MIDWAY_CMD_TUNNEL_GET,
 	MIDWAY_CMD_TUNNEL_SET,
+	MIDWAY_CMD_ROUTE_SET,
+	MIDWAY_CMD_ROUTE_STATE,
 
 	__MIDWAY_CMD_MAX,
 	MIDWAY_CMD_MAX = (__MIDWAY_CMD_MAX - 1)
