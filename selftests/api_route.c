@@ -559,4 +559,321 @@ TEST_F(route, source_prefix_fallback)
 	EXPECT_EQ(2, lookup(s, in, dst));
 }
 
+/* A ROUTE_SET of route TID(n), to complete. */
+static struct nl_msg *route_set(struct mw_sock *s, int n)
+{
+	return MSG_ROUTE(s, MIDWAY_CMD_ROUTE_SET, TID(n));
+}
+
+/* ROUTE_SET changes what it names, keeps the rest, and the route's place. */
+TEST_F(route, set_changes_in_place)
+{
+	struct mw_sock *s = self->s, *ev = mw_open();
+	struct mw_id p1 = PID(1), p3 = PID(3);
+	struct mw_list l;
+	struct nl_msg *m;
+	struct mw_msg *r;
+
+	ASSERT_NE(NULL, ev);
+	MW_DO(s, base_topology(s));
+	MW_DO(s, mw_route_new(s, TID(1), RID(1), mw_ip(10, 1, 0, 0), 16,
+			      MIDWAY_NH_PORT, &p1, mw_ip(10, 1, 0, 254)));
+	MW_DO(s, mw_route_new(s, TID(2), RID(1), mw_ip(10, 2, 0, 0), 16,
+			      MIDWAY_NH_BLACKHOLE, NULL, 0));
+	MW_DO(s, mw_route_new(s, TID(3), RID(2), mw_ip(10, 3, 0, 0), 16,
+			      MIDWAY_NH_PORT, &p3, 0));
+	ASSERT_EQ(0, mw_subscribe(ev));
+
+	/* Another prefix and weight; gateway and port stay. */
+	m = route_set(s, 1);
+	nla_put_u32(m, MIDWAY_A_ROUTE_DST, mw_ip(10, 9, 0, 0));
+	nla_put_u8(m, MIDWAY_A_ROUTE_DST_LEN, 16);
+	nla_put_u32(m, MIDWAY_A_ROUTE_WEIGHT, 5);
+	MW_OK(s, m);
+	r = GET_ROUTE(s, TID(1));
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(mw_ip(10, 9, 0, 0), mw_u32(r, MIDWAY_A_ROUTE_DST));
+	EXPECT_EQ(5, mw_u32(r, MIDWAY_A_ROUTE_WEIGHT));
+	EXPECT_EQ(mw_ip(10, 1, 0, 254), mw_u32(r, MIDWAY_A_ROUTE_GATEWAY));
+	EXPECT_TRUE(IS_ID(r, MIDWAY_A_ROUTE_PORT_ID, PID(1)));
+	EXPECT_EQ(1, mw_u8(r, MIDWAY_A_ROUTE_ACTIVE));
+	free(r);
+	EXPECT_EQ(1, lookup(s, 0, mw_ip(10, 9, 1, 1))) TH_LOG("the new prefix forwards");
+	EXPECT_EQ(0, lookup(s, 0, mw_ip(10, 1, 1, 1))) TH_LOG("the old prefix is gone");
+
+	/* One ROUTE_SET event, with the new route; no ROUTE_STATE. */
+	mw_events(ev, &l, 150);
+	EXPECT_EQ(1, l.n);
+	if (l.n >= 1) {
+		EXPECT_EQ(MIDWAY_CMD_ROUTE_SET, l.m[0]->cmd);
+		EXPECT_TRUE(IS_ID(l.m[0], MIDWAY_A_ROUTE_ID, TID(1)));
+		EXPECT_EQ(mw_ip(10, 9, 0, 0), mw_u32(l.m[0], MIDWAY_A_ROUTE_DST));
+	}
+	mw_list_free(&l);
+
+	/* Gateway 0.0.0.0 removes the gateway. */
+	m = route_set(s, 1);
+	nla_put_u32(m, MIDWAY_A_ROUTE_GATEWAY, 0);
+	MW_OK(s, m);
+	r = GET_ROUTE(s, TID(1));
+	ASSERT_NE(NULL, r);
+	EXPECT_FALSE(mw_has(r, MIDWAY_A_ROUTE_GATEWAY));
+	free(r);
+
+	/* To a blackhole: port and gateway go; back via the interior port. */
+	m = route_set(s, 1);
+	nla_put_u8(m, MIDWAY_A_ROUTE_NH_TYPE, MIDWAY_NH_BLACKHOLE);
+	MW_OK(s, m);
+	r = GET_ROUTE(s, TID(1));
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(MIDWAY_NH_BLACKHOLE, mw_u8(r, MIDWAY_A_ROUTE_NH_TYPE));
+	EXPECT_FALSE(mw_has(r, MIDWAY_A_ROUTE_PORT_ID));
+	free(r);
+	r = GET_ROUTER(s, RID(1));
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(2, mw_u32(r, MIDWAY_A_ROUTER_N_ROUTES));
+	free(r);
+	m = route_set(s, 1);
+	nla_put_u8(m, MIDWAY_A_ROUTE_NH_TYPE, MIDWAY_NH_PORT);
+	mw_put_id(m, MIDWAY_A_ROUTE_PORT_ID, PID(2));
+	MW_OK(s, m);
+	EXPECT_EQ(0, active(s, TID(1))) TH_LOG("via an interior port without peer");
+	/* Source prefix on, then off. */
+	m = route_set(s, 1);
+	nla_put_u32(m, MIDWAY_A_ROUTE_SRC, mw_ip(172, 16, 0, 0));
+	nla_put_u8(m, MIDWAY_A_ROUTE_SRC_LEN, 12);
+	mw_put_id(m, MIDWAY_A_ROUTE_PORT_ID, PID(1));
+	MW_OK(s, m);
+	EXPECT_EQ(1, lookup(s, mw_ip(172, 16, 0, 1), mw_ip(10, 9, 1, 1)));
+	EXPECT_EQ(0, lookup(s, mw_ip(8, 8, 8, 8), mw_ip(10, 9, 1, 1)));
+	m = route_set(s, 1);
+	nla_put_u32(m, MIDWAY_A_ROUTE_SRC, 0);
+	nla_put_u8(m, MIDWAY_A_ROUTE_SRC_LEN, 0);
+	MW_OK(s, m);
+	EXPECT_EQ(1, lookup(s, mw_ip(8, 8, 8, 8), mw_ip(10, 9, 1, 1)));
+
+	/* Same prefix, only the weight: still the one route there. */
+	m = route_set(s, 1);
+	nla_put_u32(m, MIDWAY_A_ROUTE_WEIGHT, 100);
+	MW_OK(s, m);
+	EXPECT_EQ(1, lookup(s, 0, mw_ip(10, 9, 1, 1)));
+
+	/* The dump still has it first: it kept its place. */
+	EXPECT_EQ(0, mw_dump(s, MIDWAY_CMD_ROUTE_GET, 0, NULL, &l));
+	ASSERT_EQ(3, l.n);
+	EXPECT_TRUE(IS_ID(l.m[0], MIDWAY_A_ROUTE_ID, TID(1)));
+	mw_list_free(&l);
+	mw_close(ev);
+}
+
+TEST_F(route, set_rejects)
+{
+	struct mw_sock *s = self->s;
+	struct mw_id p1 = PID(1);
+	struct nl_msg *m;
+
+	MW_DO(s, base_topology(s));
+	MW_DO(s, mw_route_new(s, TID(1), RID(1), mw_ip(10, 1, 0, 0), 16,
+			      MIDWAY_NH_PORT, &p1, 0));
+	MW_DO(s, mw_route_new(s, TID(2), RID(1), mw_ip(10, 2, 0, 0), 16,
+			      MIDWAY_NH_PORT, &p1, 0));
+	MW_DO(s, mw_route_new(s, TID(3), RID(1), 0, 0, MIDWAY_NH_BLACKHOLE, NULL, 0));
+
+	mw_reject(s, mw_req(s, MIDWAY_CMD_ROUTE_SET, 0), EINVAL, "no id");
+	mw_reject_at(s, route_set(s, 9), ENOENT, MIDWAY_A_ROUTE_ID, "no such route");
+
+	m = route_set(s, 1);
+	mw_put_id(m, MIDWAY_A_ROUTE_ROUTER_ID, RID(2));
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_ROUTE_ROUTER_ID, "another router");
+
+	m = route_set(s, 1);
+	nla_put_u32(m, MIDWAY_A_ROUTE_DST, mw_ip(10, 2, 0, 0));
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_ROUTE_DST, "dst without dst-len");
+
+	m = route_set(s, 1);
+	nla_put_u32(m, MIDWAY_A_ROUTE_DST, mw_ip(10, 2, 0, 1));
+	nla_put_u8(m, MIDWAY_A_ROUTE_DST_LEN, 16);
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_ROUTE_DST, "bits beyond the length");
+
+	m = route_set(s, 1);
+	nla_put_u32(m, MIDWAY_A_ROUTE_DST, mw_ip(10, 2, 0, 0));
+	nla_put_u8(m, MIDWAY_A_ROUTE_DST_LEN, 16);
+	mw_reject(s, m, EEXIST, "identical to route 2");
+
+	m = route_set(s, 1);
+	mw_put_id(m, MIDWAY_A_ROUTE_PORT_ID, PID(3));
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_ROUTE_PORT_ID, "port of another router");
+
+	m = route_set(s, 1);
+	mw_put_id(m, MIDWAY_A_ROUTE_PORT_ID, PID(9));
+	mw_reject_at(s, m, ENOENT, MIDWAY_A_ROUTE_PORT_ID, "no such port");
+
+	m = route_set(s, 1);
+	nla_put_u32(m, MIDWAY_A_ROUTE_GATEWAY, mw_ip(224, 0, 0, 1));
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_ROUTE_GATEWAY, "multicast gateway");
+
+	m = route_set(s, 1);
+	nla_put_u8(m, MIDWAY_A_ROUTE_NH_TYPE, MIDWAY_NH_REJECT);
+	mw_put_id(m, MIDWAY_A_ROUTE_PORT_ID, PID(1));
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_ROUTE_PORT_ID, "a reject route names a port");
+
+	m = route_set(s, 3);
+	nla_put_u8(m, MIDWAY_A_ROUTE_NH_TYPE, MIDWAY_NH_PORT);
+	mw_reject(s, m, EINVAL, "via a port, which one?");
+
+	m = route_set(s, 1);
+	nla_put_u32(m, MIDWAY_A_ROUTE_WEIGHT, 0);
+	mw_reject_at(s, m, ERANGE, MIDWAY_A_ROUTE_WEIGHT, "weight 0");
+
+	m = route_set(s, 1);
+	nla_put_u8(m, MIDWAY_A_ROUTE_ACTIVE, 1);
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_ROUTE_ACTIVE, "read-only");
+}
+
+/* NEW with NLM_F_REPLACE: as a fresh NEW would make it, in place. */
+TEST_F(route, new_replace)
+{
+	struct mw_sock *s = self->s, *ev = mw_open();
+	struct mw_id p1 = PID(1);
+	struct mw_list l;
+	struct nl_msg *m;
+	struct mw_msg *r;
+
+	ASSERT_NE(NULL, ev);
+	MW_DO(s, base_topology(s));
+	m = mw_msg_route_new(s, TID(1), RID(1), mw_ip(10, 1, 0, 0), 16, MIDWAY_NH_PORT);
+	mw_put_id(m, MIDWAY_A_ROUTE_PORT_ID, p1);
+	nla_put_u32(m, MIDWAY_A_ROUTE_WEIGHT, 7);
+	nla_put_u32(m, MIDWAY_A_ROUTE_GATEWAY, mw_ip(10, 1, 0, 254));
+	MW_OK(s, m);
+	MW_DO(s, mw_route_new(s, TID(2), RID(1), mw_ip(10, 2, 0, 0), 16,
+			      MIDWAY_NH_BLACKHOLE, NULL, 0));
+
+	/* Without the flag: -EEXIST, as always. */
+	m = mw_msg_route_new(s, TID(1), RID(1), mw_ip(10, 1, 0, 0), 24, MIDWAY_NH_REJECT);
+	mw_reject_at(s, m, EEXIST, MIDWAY_A_ROUTE_ID, "NEW without NLM_F_REPLACE");
+
+	/* A replace that fails changes nothing. */
+	m = mw_msg_route_new(s, TID(1), RID(2), mw_ip(10, 1, 0, 0), 16, MIDWAY_NH_REJECT);
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_REPLACE;
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_ROUTE_ROUTER_ID, "replace on another router");
+	m = mw_msg_route_new(s, TID(1), RID(1), mw_ip(10, 2, 0, 0), 16, MIDWAY_NH_BLACKHOLE);
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_REPLACE;
+	mw_reject(s, m, EEXIST, "replace identical to route 2");
+
+	ASSERT_EQ(0, mw_subscribe(ev));
+	m = mw_msg_route_new(s, TID(1), RID(1), mw_ip(10, 1, 0, 0), 24, MIDWAY_NH_REJECT);
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_REPLACE;
+	MW_OK(s, m);
+	r = GET_ROUTE(s, TID(1));
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(24, mw_u8(r, MIDWAY_A_ROUTE_DST_LEN));
+	EXPECT_EQ(MIDWAY_NH_REJECT, mw_u8(r, MIDWAY_A_ROUTE_NH_TYPE));
+	EXPECT_EQ(100, mw_u32(r, MIDWAY_A_ROUTE_WEIGHT)) TH_LOG("absent: the default weight");
+	EXPECT_FALSE(mw_has(r, MIDWAY_A_ROUTE_GATEWAY));
+	EXPECT_FALSE(mw_has(r, MIDWAY_A_ROUTE_PORT_ID));
+	free(r);
+	r = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, r);
+	free(r);
+	EXPECT_EQ(1, lookup(s, 0, mw_ip(10, 1, 0, 1)));
+	EXPECT_EQ(0, lookup(s, 0, mw_ip(10, 1, 1, 1))) TH_LOG("the /16 went with the old route");
+
+	mw_events(ev, &l, 150);
+	EXPECT_EQ(1, l.n) TH_LOG("one event for a replace");
+	if (l.n >= 1) {
+		EXPECT_EQ(MIDWAY_CMD_ROUTE_NEW, l.m[0]->cmd);
+		EXPECT_TRUE(IS_ID(l.m[0], MIDWAY_A_ROUTE_ID, TID(1)));
+	}
+	mw_list_free(&l);
+
+	/* With the flag on a new id: a plain create. */
+	m = mw_msg_route_new(s, TID(5), RID(1), mw_ip(10, 5, 0, 0), 16, MIDWAY_NH_BLACKHOLE);
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_REPLACE;
+	MW_OK(s, m);
+	EXPECT_EQ(1, active(s, TID(5)));
+	mw_close(ev);
+}
+
+/*
+ * Route requests take the instance lock alone: they go on while another
+ * task holds RTNL for seconds. One rtnetlink request that keeps RTNL that
+ * long: deleting a group of many devices (RTM_DELLINK with IFLA_GROUP
+ * unregisters them all in one locked section). A HOST_SET, which takes
+ * RTNL, shows how long it was held.
+ */
+TEST_F(route, no_wait_for_rtnl)
+{
+	const char *env = getenv("MW_RTNL_DEVS");
+	int ndev = env ? atoi(env) : 3000, i, done = 0, pfd[2];
+	double t0, t, worst = 0, rtnl_ms = 0;
+	struct mw_sock *s = self->s;
+	pid_t holder, probe;
+	FILE *f;
+
+	MW_DO(s, base_topology(s));
+	mw_sh("modprobe veth 2>/dev/null");
+	f = fopen("/tmp/mw_rtnl.batch", "w");
+	ASSERT_NE(NULL, f);
+	for (i = 0; i < ndev; i++)
+		fprintf(f, "link add mwr%d group 77 type veth peer name mwq%d\n", i, i);
+	fclose(f);
+	t0 = mw_now();
+	ASSERT_EQ(0, mw_sh("ip -batch /tmp/mw_rtnl.batch"));
+	TH_LOG("%d veth pairs made in %.1f s", ndev, mw_now() - t0);
+
+	holder = fork();
+	ASSERT_LE(0, holder);
+	if (!holder)
+		_exit(mw_sh("ip link del group 77"));
+	usleep(300 * 1000);	/* it takes RTNL and keeps it */
+
+	ASSERT_EQ(0, pipe(pfd));
+	probe = fork();
+	ASSERT_LE(0, probe);
+	if (!probe) {
+		struct mw_sock *p = mw_open();
+		struct nl_msg *m;
+		double start;
+
+		if (!p)
+			_exit(1);
+		m = MSG_HOST(p, MIDWAY_CMD_HOST_SET, HID(1));
+		nla_put_string(m, MIDWAY_A_HOST_NAME, "probe");
+		start = mw_now();
+		if (mw_exec(p, m, NULL))
+			_exit(1);
+		start = (mw_now() - start) * 1000;
+		if (write(pfd[1], &start, sizeof(start)) != sizeof(start))
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[1]);
+	usleep(50 * 1000);	/* the probe waits for RTNL now */
+
+	/* Routes added and deleted while the probe waits. */
+	while (waitpid(probe, NULL, WNOHANG) == 0) {
+		struct mw_id p1 = PID(1);
+
+		t = mw_now();
+		MW_DO(s, mw_route_new(s, TID(10), RID(1), mw_ip(10, 1, 0, 0), 16,
+				      MIDWAY_NH_PORT, &p1, 0));
+		MW_DO(s, mw_del(s, MIDWAY_CMD_ROUTE_DEL, MIDWAY_A_ROUTE_ID, TID(10), 0));
+		t = mw_now() - t;
+		if (t > worst)
+			worst = t;
+		done++;
+	}
+	ASSERT_EQ(sizeof(rtnl_ms), read(pfd[0], &rtnl_ms, sizeof(rtnl_ms)));
+	close(pfd[0]);
+	waitpid(holder, NULL, 0);
+	TH_LOG("RTNL held for the probe %.0f ms; %d route NEW+DEL meanwhile, the slowest %.0f ms",
+	       rtnl_ms, done, worst * 1000);
+	ASSERT_LT(1000, rtnl_ms)
+		TH_LOG("RTNL was not held long enough to tell: raise MW_RTNL_DEVS");
+	EXPECT_LT(2, done) TH_LOG("route requests stalled while RTNL was held");
+	EXPECT_GT(rtnl_ms / 2, worst * 1000)
+		TH_LOG("a route request waited as long as RTNL was held");
+}
+
 MW_TEST_MAIN
