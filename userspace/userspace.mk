@@ -44,3 +44,20 @@ $(BUILD)/obj/%.o: $(ROOT)/%.c
 		-MMD -MP -c -o $@ $<
 
 -include $(LIBMIDWAY_OBJS:.o=.d)
+
+# midwayd, the controller (userspace/midwayd/).
+MIDWAYD		:= $(BUILD)/bin/midwayd
+MIDWAYD_SRCS	:= $(sort $(wildcard $(ROOT)/userspace/midwayd/*.c))
+MIDWAYD_OBJS	:= $(MIDWAYD_SRCS:$(ROOT)/%.c=$(BUILD)/obj/%.o)
+USERSPACE_CFLAGS_userspace_midwayd = $(CJSON_CFLAGS) $(ZK_CFLAGS)
+USERSPACE_BINS	+= $(MIDWAYD)
+INSTALL_BINS	+= $(MIDWAYD)
+
+userspace: $(MIDWAYD)
+
+$(MIDWAYD): $(MIDWAYD_OBJS) $(LIBMIDWAY)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MIDWAYD_OBJS) $(LIBMIDWAY) \
+		$(NL_LIBS) $(CJSON_LIBS) $(ZK_LIBS) $(CRYPTO_LIBS) -lpthread
+
+-include $(MIDWAYD_OBJS:.o=.d)

@@ -1,0 +1,776 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reconciliation: compute the kernel state this host needs from the
+ * topology, compare it with the kernel's, and send only the differences:
+ * add what is missing, change what differs in place (SET), delete what is
+ * stale. Never a flush: what did not change is not touched, so its traffic
+ * flows through a restart of midwayd.
+ *
+ * The kernel's state is read by a dump at start, after lost events and
+ * after a refused request; between those, the view is kept by applying to
+ * it what midwayd sends and what the kernel's events say.
+ *
+ * An object the kernel refuses is set aside (logged, counted, shown by
+ * "midwayd status") until its description changes; an object whose
+ * references do not hold in the topology is skipped the same way, and so
+ * are the objects that need it. The rest applies.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <net/if.h>
+#include <search.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "midwayd.h"
+
+#define PASSES_MAX	4
+
+enum op { OP_NEW, OP_SET, OP_DEL, OP_DEL_CASCADE };
+
+struct pending {		/* what each request of a batch was for */
+	enum op	op;
+	struct kobj obj;	/* the object as sent */
+};
+
+struct refused {		/* an object the kernel refused, as it was */
+	struct kobj obj;
+	char	why[MWNL_ERRMSG_MAX + 64];
+};
+
+struct reconciler {
+	const struct config *c;
+	struct mwnl	*nl;
+	struct kstate	*kv;		/* the kernel, as we believe it is */
+	bool		have_view;
+	void		*refused;	/* tsearch of struct refused */
+	struct pending	*pend;
+	size_t		n_pend, cap_pend;
+	struct mwnl_batch *batch;
+	bool		failed;		/* a request failed in this pass */
+	unsigned long	sent;
+};
+
+static int refused_cmp(const void *a, const void *b)
+{
+	const struct kobj *x = &((const struct refused *)a)->obj;
+	const struct kobj *y = &((const struct refused *)b)->obj;
+
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	return strcmp(x->node, y->node);
+}
+
+struct reconciler *reconciler_new(const struct config *c, struct mwnl *nl)
+{
+	struct reconciler *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->c = c;
+	r->nl = nl;
+	r->kv = kstate_new();
+	if (!r->kv) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void reconciler_free(struct reconciler *r)
+{
+	if (!r)
+		return;
+	kstate_free(r->kv);
+	tdestroy(r->refused, free);
+	free(r->pend);
+	if (r->batch)
+		mwnl_batch_free(r->batch);
+	free(r);
+}
+
+static const char *what(const struct kobj *o, char buf[TOPO_NODE_MAX + 16])
+{
+	snprintf(buf, TOPO_NODE_MAX + 16, "%s %s", topo_kind_name(o->kind),
+		 o->node);
+	return buf;
+}
+
+/* The desired state --------------------------------------------------------- */
+
+static void skip(const struct kobj *o, const char *why)
+{
+	char w[TOPO_NODE_MAX + 16];
+
+	stats.objs_skipped++;
+	stats_reject(what(o, w), why);
+}
+
+static void want_hosts(struct reconciler *r, const struct topo *t,
+		       struct kstate *want)
+{
+	const struct topo_obj **v;
+	struct kobj o;
+	size_t n;
+
+	kobj_init(&o, TOPO_HOST, &r->c->host_id);
+	snprintf(o.host.name, sizeof(o.host.name), "%s", r->c->host_name);
+	o.host.addr = r->c->underlay;
+	o.host.local = true;
+	kstate_put(want, &o);
+
+	v = topo_list(t, TOPO_ALIVE, &n);
+	for (size_t i = 0; v && i < n; i++) {
+		if (mwnl_uuid_eq(&v[i]->id, &r->c->host_id))
+			continue;
+		kobj_init(&o, TOPO_HOST, &v[i]->id);
+		memcpy(o.host.name, v[i]->host.name, sizeof(o.host.name));
+		o.host.addr = v[i]->host.addr;
+		kstate_put(want, &o);
+	}
+	free(v);
+}
+
+static void want_routers(const struct topo *t, struct kstate *want)
+{
+	const struct topo_obj **v;
+	struct kobj o;
+	size_t n;
+
+	v = topo_list(t, TOPO_ROUTER, &n);
+	for (size_t i = 0; v && i < n; i++) {
+		kobj_init(&o, TOPO_ROUTER, &v[i]->id);
+		o.router = v[i]->router;
+		kstate_put(want, &o);
+	}
+	free(v);
+}
+
+/* Where a port lives, and whether it is up there. */
+static void place_port(struct reconciler *r, const struct topo *t,
+		       struct kstate *want, struct kobj *o)
+{
+	const struct topo_obj *b = topo_get_id(t, TOPO_BINDING, &o->id);
+	char hn[MWNL_UUID_STRLEN];
+	struct kport *kp = &o->port;
+
+	kp->remote_up = 0;
+	if (kp->p.kind != MIDWAY_PORT_KIND_EXTERIOR || !b)
+		return;
+	if (!kstate_get(want, TOPO_HOST, mwnl_uuid_fmt(&b->binding.host, hn)))
+		return;		/* bound to a host that is not alive */
+	kp->host = b->binding.host;
+	if (mwnl_uuid_eq(&b->binding.host, &r->c->host_id)) {
+		kp->remote_up = 1;
+		if (if_nametoindex(b->binding.ifname))
+			memcpy(kp->ifname, b->binding.ifname,
+			       sizeof(kp->ifname));
+		return;
+	}
+	kp->remote_up = topo_port_active(t, &o->id, NULL);
+}
+
+static void want_ports(struct reconciler *r, const struct topo *t,
+		       struct kstate *want)
+{
+	const struct topo_obj **v;
+	char why[TOPO_ERR_MAX], rn[MWNL_UUID_STRLEN];
+	struct kobj o;
+	size_t n;
+
+	v = topo_list(t, TOPO_PORT, &n);
+	for (size_t i = 0; v && i < n; i++) {
+		kobj_init(&o, TOPO_PORT, &v[i]->id);
+		o.port.p = v[i]->port;
+		if (topo_check(t, v[i], why)) {
+			skip(&o, why);
+			continue;
+		}
+		if (!kstate_get(want, TOPO_ROUTER,
+				mwnl_uuid_fmt(&o.port.p.router, rn))) {
+			skip(&o, "its router is not usable");
+			continue;
+		}
+		place_port(r, t, want, &o);
+		kstate_put(want, &o);
+	}
+	free(v);
+}
+
+static void want_routes(const struct topo *t, struct kstate *want)
+{
+	const struct topo_obj **v;
+	char why[TOPO_ERR_MAX], id[MWNL_UUID_STRLEN];
+	struct kobj o;
+	struct kobj *port;
+	size_t n;
+
+	v = topo_list(t, TOPO_ROUTE, &n);
+	for (size_t i = 0; v && i < n; i++) {
+		kobj_init(&o, TOPO_ROUTE, &v[i]->id);
+		o.route = v[i]->route;
+		if (topo_check(t, v[i], why)) {
+			skip(&o, why);
+			continue;
+		}
+		if (!kstate_get(want, TOPO_ROUTER,
+				mwnl_uuid_fmt(&o.route.router, id))) {
+			skip(&o, "its router is not usable");
+			continue;
+		}
+		if (o.route.type == MIDWAY_NH_PORT) {
+			port = kstate_get(want, TOPO_PORT,
+					  mwnl_uuid_fmt(&o.route.port, id));
+			if (!port) {
+				skip(&o, "its port is not usable");
+				continue;
+			}
+		}
+		kstate_put(want, &o);
+	}
+	free(v);
+}
+
+/* Comparing --------------------------------------------------------------- */
+
+/* Attributes fixed at creation: a difference means delete and create. */
+static bool port_fixed_differs(const struct kport *w, const struct kport *k)
+{
+	if (!mwnl_uuid_eq(&w->p.router, &k->p.router) || w->p.kind != k->p.kind)
+		return true;
+	if (w->p.tunnel_key && w->p.tunnel_key != k->p.tunnel_key)
+		return true;
+	return !mwnl_uuid_eq(&w->p.peer, &k->p.peer);
+}
+
+static bool port_differs(const struct kport *w, const struct kport *k)
+{
+	if (strcmp(w->p.name, k->p.name) || w->p.admin_up != k->p.admin_up ||
+	    w->p.proxy_arp != k->p.proxy_arp)
+		return true;
+	if (w->p.has_mac && memcmp(w->p.mac, k->p.mac, 6))
+		return true;
+	if (w->p.has_addr != k->p.has_addr ||
+	    (w->p.has_addr && (w->p.addr != k->p.addr ||
+			       w->p.prefixlen != k->p.prefixlen)))
+		return true;
+	if (w->p.kind != MIDWAY_PORT_KIND_EXTERIOR)
+		return false;
+	return w->p.vlan != k->p.vlan || !mwnl_uuid_eq(&w->host, &k->host) ||
+	       strcmp(w->ifname, k->ifname) ||
+	       (!mwnl_uuid_is_zero(&w->host) && w->remote_up != k->remote_up);
+}
+
+static bool route_differs(const struct topo_route *w,
+			  const struct topo_route *k)
+{
+	return !mwnl_uuid_eq(&w->router, &k->router) || w->dst != k->dst ||
+	       w->dst_len != k->dst_len || w->src != k->src ||
+	       w->src_len != k->src_len || w->type != k->type ||
+	       !mwnl_uuid_eq(&w->port, &k->port) || w->gateway != k->gateway ||
+	       w->weight != k->weight;
+}
+
+static bool differs(const struct kobj *w, const struct kobj *k)
+{
+	switch (w->kind) {
+	case TOPO_ROUTER:
+		return strcmp(w->router.name, k->router.name) ||
+		       w->router.admin_up != k->router.admin_up;
+	case TOPO_PORT:
+		return port_differs(&w->port, &k->port);
+	case TOPO_ROUTE:
+		return route_differs(&w->route, &k->route);
+	case TOPO_HOST:
+		return strcmp(w->host.name, k->host.name) ||
+		       w->host.addr != k->host.addr ||
+		       w->host.local != k->host.local;
+	default:
+		return false;
+	}
+}
+
+/* Sending ----------------------------------------------------------------- */
+
+static bool is_refused(struct reconciler *r, const struct kobj *w)
+{
+	struct refused key, **slot, *old;
+
+	key.obj = *w;
+	slot = tfind(&key, &r->refused, refused_cmp);
+	if (!slot)
+		return false;
+	old = *slot;
+	if (!differs(w, &old->obj) &&
+	    !(w->kind == TOPO_PORT &&
+	      port_fixed_differs(&w->port, &old->obj.port)))
+		return true;
+	/* Its description changed: try again. */
+	tdelete(&key, &r->refused, refused_cmp);
+	free(old);
+	return false;
+}
+
+static void refuse(struct reconciler *r, const struct kobj *w, const char *why)
+{
+	struct refused *n = malloc(sizeof(*n)), **slot;
+	char buf[TOPO_NODE_MAX + 16];
+
+	if (!n)
+		return;
+	n->obj = *w;
+	snprintf(n->why, sizeof(n->why), "%s", why);
+	slot = tsearch(n, &r->refused, refused_cmp);
+	if (slot && *slot != n) {
+		**slot = *n;
+		free(n);
+	}
+	stats_reject(what(w, buf), why);
+}
+
+static void pend_add(struct reconciler *r, enum op op, const struct kobj *o)
+{
+	if (r->n_pend == r->cap_pend) {
+		r->cap_pend = r->cap_pend ? 2 * r->cap_pend : 256;
+		r->pend = realloc(r->pend, r->cap_pend * sizeof(*r->pend));
+		if (!r->pend)
+			abort();
+	}
+	r->pend[r->n_pend].op = op;
+	r->pend[r->n_pend].obj = *o;
+	r->n_pend++;
+}
+
+static const uint8_t cmd_of[4][TOPO_NKINDS] = {
+	[OP_NEW] = { [TOPO_ROUTER] = MIDWAY_CMD_ROUTER_NEW,
+		     [TOPO_PORT] = MIDWAY_CMD_PORT_NEW,
+		     [TOPO_ROUTE] = MIDWAY_CMD_ROUTE_NEW,
+		     [TOPO_HOST] = MIDWAY_CMD_HOST_NEW },
+	[OP_SET] = { [TOPO_ROUTER] = MIDWAY_CMD_ROUTER_SET,
+		     [TOPO_PORT] = MIDWAY_CMD_PORT_SET,
+		     [TOPO_ROUTE] = MIDWAY_CMD_ROUTE_SET,
+		     [TOPO_HOST] = MIDWAY_CMD_HOST_SET },
+	[OP_DEL] = { [TOPO_ROUTER] = MIDWAY_CMD_ROUTER_DEL,
+		     [TOPO_PORT] = MIDWAY_CMD_PORT_DEL,
+		     [TOPO_ROUTE] = MIDWAY_CMD_ROUTE_DEL,
+		     [TOPO_HOST] = MIDWAY_CMD_HOST_DEL },
+	[OP_DEL_CASCADE] = { [TOPO_ROUTER] = MIDWAY_CMD_ROUTER_DEL,
+			     [TOPO_PORT] = MIDWAY_CMD_PORT_DEL,
+			     [TOPO_ROUTE] = MIDWAY_CMD_ROUTE_DEL,
+			     [TOPO_HOST] = MIDWAY_CMD_HOST_DEL },
+};
+
+static const int id_attr[TOPO_NKINDS] = {
+	[TOPO_ROUTER] = MIDWAY_A_ROUTER_ID, [TOPO_PORT] = MIDWAY_A_PORT_ID,
+	[TOPO_ROUTE] = MIDWAY_A_ROUTE_ID, [TOPO_HOST] = MIDWAY_A_HOST_ID,
+};
+
+static const int cascade_attr[TOPO_NKINDS] = {
+	[TOPO_ROUTER] = MIDWAY_A_ROUTER_CASCADE,
+	[TOPO_PORT] = MIDWAY_A_PORT_CASCADE,
+	[TOPO_HOST] = MIDWAY_A_HOST_CASCADE,
+};
+
+/*
+ * A port SET carries what differs. Moving a bound port elsewhere unbinds it
+ * in the same request (IFINDEX 0); the zero host id takes it off its host.
+ */
+static int put_port_set(struct nl_msg *msg, const struct kobj *w,
+			const struct kobj *k)
+{
+	static const struct mwnl_uuid none;
+	const struct kport *wp = &w->port, *kp = &k->port;
+	int ret = mwnl_put_uuid(msg, MIDWAY_A_PORT_ID, &w->id);
+
+	if (!ret && strcmp(wp->p.name, kp->p.name))
+		ret = nla_put_string(msg, MIDWAY_A_PORT_NAME, wp->p.name);
+	if (!ret && wp->p.admin_up != kp->p.admin_up)
+		ret = nla_put_u8(msg, MIDWAY_A_PORT_ADMIN_UP, wp->p.admin_up);
+	if (!ret && wp->p.proxy_arp != kp->p.proxy_arp)
+		ret = nla_put_u8(msg, MIDWAY_A_PORT_PROXY_ARP, wp->p.proxy_arp);
+	if (!ret && wp->p.has_mac && memcmp(wp->p.mac, kp->p.mac, 6))
+		ret = nla_put(msg, MIDWAY_A_PORT_MAC, 6, wp->p.mac);
+	if (!ret && wp->p.has_addr &&
+	    (wp->p.addr != kp->p.addr || wp->p.prefixlen != kp->p.prefixlen ||
+	     !kp->p.has_addr))
+		ret = nla_put_u32(msg, MIDWAY_A_PORT_ADDR, wp->p.addr) ?:
+		      nla_put_u8(msg, MIDWAY_A_PORT_PREFIXLEN, wp->p.prefixlen);
+	if (ret || wp->p.kind != MIDWAY_PORT_KIND_EXTERIOR)
+		return ret;
+	if (wp->p.vlan != kp->p.vlan)
+		ret = nla_put_u16(msg, MIDWAY_A_PORT_VLAN, wp->p.vlan);
+	if (!ret && strcmp(wp->ifname, kp->ifname) && !wp->ifname[0])
+		ret = nla_put_u32(msg, MIDWAY_A_PORT_IFINDEX, 0);
+	if (!ret && !mwnl_uuid_eq(&wp->host, &kp->host))
+		ret = mwnl_put_uuid(msg, MIDWAY_A_PORT_HOST_ID,
+				    mwnl_uuid_is_zero(&wp->host) ? &none :
+				    &wp->host);
+	if (!ret && wp->ifname[0] && strcmp(wp->ifname, kp->ifname))
+		ret = nla_put_string(msg, MIDWAY_A_PORT_IFNAME, wp->ifname);
+	if (!ret && wp->remote_up != kp->remote_up)
+		ret = nla_put_u8(msg, MIDWAY_A_PORT_REMOTE_UP, wp->remote_up);
+	return ret;
+}
+
+/* What the kernel deletes or changes with a cascading delete of @o. */
+static void kv_cascade(struct reconciler *r, const struct kobj *o)
+{
+	size_t n;
+	struct kobj **v;
+
+	v = kstate_list(r->kv, TOPO_ROUTE, &n);
+	for (size_t i = 0; v && i < n; i++) {
+		const struct topo_route *rt = &v[i]->route;
+
+		if ((o->kind == TOPO_ROUTER && mwnl_uuid_eq(&rt->router, &o->id)) ||
+		    (o->kind == TOPO_PORT && rt->type == MIDWAY_NH_PORT &&
+		     mwnl_uuid_eq(&rt->port, &o->id)))
+			kstate_del(r->kv, TOPO_ROUTE, v[i]->node);
+	}
+	free(v);
+	v = kstate_list(r->kv, TOPO_PORT, &n);
+	for (size_t i = 0; v && i < n; i++) {
+		struct kport *kp = &v[i]->port;
+
+		if (o->kind == TOPO_ROUTER && mwnl_uuid_eq(&kp->p.router, &o->id)) {
+			kv_cascade(r, v[i]);
+			kstate_del(r->kv, TOPO_PORT, v[i]->node);
+		} else if (mwnl_uuid_eq(&kp->p.peer, &o->id)) {
+			memset(&kp->p.peer, 0, sizeof(kp->p.peer));
+		}
+	}
+	free(v);
+}
+
+static void send_op(struct reconciler *r, enum op op, const struct kobj *w,
+		    const struct kobj *k)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	if (r->failed)
+		return;
+	msg = mwnl_msg(r->nl, cmd_of[op][w->kind], 0);
+	if (!msg)
+		abort();
+	if (op == OP_NEW)
+		ret = kernel_put_obj(msg, w);
+	else if (op == OP_SET && w->kind == TOPO_PORT)
+		ret = put_port_set(msg, w, k);
+	else if (op == OP_SET)
+		ret = kernel_put_obj(msg, w);
+	else
+		ret = mwnl_put_uuid(msg, id_attr[w->kind], &w->id);
+	if (!ret && op == OP_DEL_CASCADE)
+		ret = nla_put_flag(msg, cascade_attr[w->kind]);
+	if (ret) {
+		nlmsg_free(msg);
+		err("kernel: %s too large for a message", w->node);
+		return;
+	}
+	pend_add(r, op, w);
+	ret = mwnl_batch_add(r->batch, msg);
+	if (ret)
+		r->failed = true;
+	r->sent++;
+
+	/* The view follows what we sent; a failure makes us dump again. */
+	if (op == OP_NEW || op == OP_SET) {
+		struct kobj n = *w;
+
+		if (k && w->kind == TOPO_PORT)
+			n.port.oper_up = k->port.oper_up;
+		kstate_put(r->kv, &n);
+		/* The second end of a pair names the first: both are peered. */
+		if (op == OP_NEW && w->kind == TOPO_PORT &&
+		    !mwnl_uuid_is_zero(&w->port.p.peer)) {
+			char pn[MWNL_UUID_STRLEN];
+			struct kobj *peer = kstate_get(r->kv, TOPO_PORT,
+					mwnl_uuid_fmt(&w->port.p.peer, pn));
+
+			if (peer)
+				peer->port.p.peer = w->id;
+		}
+	} else {
+		if (op == OP_DEL_CASCADE)
+			kv_cascade(r, w);
+		kstate_del(r->kv, w->kind, w->node);
+	}
+}
+
+/* The pass ---------------------------------------------------------------- */
+
+static void sync_kind(struct reconciler *r, struct kstate *want,
+		      enum topo_kind kind)
+{
+	size_t n;
+	struct kobj **v = kstate_list(want, kind, &n);
+
+	for (size_t i = 0; v && i < n; i++) {
+		struct kobj *w = v[i], *k = kstate_get(r->kv, kind, w->node);
+
+		if (is_refused(r, w))
+			continue;
+		if (!k)
+			send_op(r, OP_NEW, w, NULL);
+		else if (differs(w, k))
+			send_op(r, OP_SET, w, k);
+	}
+	free(v);
+}
+
+/* The first end of a pair, in the kernel without its peer, which is not. */
+static bool first_end_waiting(struct reconciler *r, const struct kobj *w,
+			      const struct kobj *k)
+{
+	char pn[MWNL_UUID_STRLEN];
+	struct kport wp = w->port;
+
+	if (mwnl_uuid_is_zero(&wp.p.peer) ||
+	    !mwnl_uuid_is_zero(&k->port.p.peer) ||
+	    kstate_get(r->kv, TOPO_PORT, mwnl_uuid_fmt(&wp.p.peer, pn)))
+		return false;
+	memset(&wp.p.peer, 0, sizeof(wp.p.peer));
+	return !port_fixed_differs(&wp, &k->port);
+}
+
+/*
+ * Ports: interior pairs are linked when the second end is created, so an
+ * end whose peer is not in the kernel yet is created without it, and its
+ * peer then names it. An existing port whose fixed attributes differ is
+ * deleted (with the routes via it) and created again.
+ */
+static void sync_ports(struct reconciler *r, struct kstate *want)
+{
+	size_t n;
+	struct kobj **v = kstate_list(want, TOPO_PORT, &n);
+	char pn[MWNL_UUID_STRLEN];
+
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; v && i < n; i++) {
+			struct kobj *w = v[i], *k, *peer;
+			struct kobj first;
+			bool has_peer = !mwnl_uuid_is_zero(&w->port.p.peer);
+
+			if (is_refused(r, w))
+				continue;
+			k = kstate_get(r->kv, TOPO_PORT, w->node);
+			if (k && port_fixed_differs(&w->port, &k->port) &&
+			    !first_end_waiting(r, w, k)) {
+				info("port %s: fixed attributes differ; creating it again",
+				     w->node);
+				send_op(r, OP_DEL_CASCADE, k, NULL);
+				k = NULL;
+			}
+			if (k) {
+				if (round && differs(w, k))
+					send_op(r, OP_SET, w, k);
+				continue;
+			}
+			peer = has_peer ?
+			       kstate_get(r->kv, TOPO_PORT,
+					  mwnl_uuid_fmt(&w->port.p.peer, pn)) :
+			       NULL;
+			if (has_peer && !peer) {
+				if (round)
+					continue;
+				first = *w;	/* the first end of the pair */
+				memset(&first.port.p.peer, 0,
+				       sizeof(first.port.p.peer));
+				send_op(r, OP_NEW, &first, NULL);
+				continue;
+			}
+			if (round || !has_peer)
+				send_op(r, OP_NEW, w, NULL);
+		}
+	}
+	free(v);
+}
+
+static void delete_stale(struct reconciler *r, struct kstate *want,
+			 enum topo_kind kind, struct zk *z)
+{
+	size_t n;
+	struct kobj **v = kstate_list(r->kv, kind, &n);
+
+	for (size_t i = 0; v && i < n; i++) {
+		if (kstate_get(want, kind, v[i]->node))
+			continue;
+		if (kind == TOPO_PORT && z)
+			zk_set_active(z, &v[i]->id, false);
+		send_op(r, kind == TOPO_ROUTE || kind == TOPO_HOST ? OP_DEL :
+			OP_DEL_CASCADE, v[i], NULL);
+	}
+	free(v);
+}
+
+/* Set aside the request that failed; the batch stops at the first. */
+static void batch_failed(struct reconciler *r)
+{
+	const struct mwnl_err *e = mwnl_error(r->nl);
+	char buf[TOPO_NODE_MAX + 16];
+	const struct pending *p;
+	char why[MWNL_ERRMSG_MAX + 64];
+
+	stats.kernel_errors++;
+	if (e->index < 0 || (size_t)e->index >= r->n_pend) {
+		err("kernel: a request failed: %s", mwnl_strerror(r->nl));
+		return;
+	}
+	p = &r->pend[e->index];
+	snprintf(why, sizeof(why), "kernel refused %s: %s",
+		 p->op == OP_NEW ? "creating it" : p->op == OP_SET ?
+		 "changing it" : "deleting it", mwnl_strerror(r->nl));
+	err("%s: %s", what(&p->obj, buf), why);
+	if (p->op == OP_NEW || p->op == OP_SET)
+		refuse(r, &p->obj, why);
+}
+
+static int one_pass(struct reconciler *r, const struct topo *t, struct zk *z)
+{
+	struct kstate *want = kstate_new();
+	int ret;
+
+	if (!want)
+		return -ENOMEM;
+	stats.objs_skipped = 0;
+	want_hosts(r, t, want);
+	want_routers(t, want);
+	want_ports(r, t, want);
+	want_routes(t, want);
+
+	r->n_pend = 0;
+	r->failed = false;
+	r->sent = 0;
+	if (!r->batch) {
+		r->batch = mwnl_batch_new(r->nl);
+		if (!r->batch) {
+			kstate_free(want);
+			return -errno;
+		}
+	}
+
+	sync_kind(r, want, TOPO_HOST);
+	sync_kind(r, want, TOPO_ROUTER);
+	sync_ports(r, want);
+	sync_kind(r, want, TOPO_ROUTE);
+	delete_stale(r, want, TOPO_ROUTE, z);
+	delete_stale(r, want, TOPO_PORT, z);
+	delete_stale(r, want, TOPO_ROUTER, z);
+	delete_stale(r, want, TOPO_HOST, z);
+
+	ret = r->failed ? -EIO : mwnl_batch_flush(r->batch);
+	if (ret || r->failed) {
+		batch_failed(r);
+		ret = -EAGAIN;
+	}
+	stats.applied += mwnl_batch_sent(r->batch) -
+			 mwnl_batch_failed(r->batch);
+	mwnl_batch_free(r->batch);
+	r->batch = NULL;
+
+	/* Which local ports are up: publish them. */
+	if (z && !ret) {
+		size_t n;
+		struct kobj **v = kstate_list(want, TOPO_PORT, &n);
+
+		for (size_t i = 0; v && i < n; i++) {
+			struct kobj *k = kstate_get(r->kv, TOPO_PORT,
+						    v[i]->node);
+			bool local = mwnl_uuid_eq(&v[i]->port.host,
+						  &r->c->host_id);
+
+			if (local)
+				zk_set_active(z, &v[i]->id,
+					      k && k->port.oper_up);
+			else if (zk_is_active(z, &v[i]->id))
+				zk_set_active(z, &v[i]->id, false);
+		}
+		free(v);
+	}
+	kstate_free(want);
+	return ret ? ret : (int)r->sent;
+}
+
+static int redump(struct reconciler *r)
+{
+	struct kstate *k;
+	int ret;
+
+	for (int tries = 0; tries < 5; tries++) {
+		k = kstate_new();
+		if (!k)
+			return -ENOMEM;
+		ret = kernel_dump(r->nl, k);
+		if (!ret) {
+			kstate_free(r->kv);
+			r->kv = k;
+			r->have_view = true;
+			return 0;
+		}
+		kstate_free(k);
+		if (ret != -EINTR)
+			break;
+		dbg("kernel: dump interrupted by a change; again");
+	}
+	err("kernel: cannot read its state: %s", mwnl_strerror(r->nl));
+	return ret;
+}
+
+int reconcile(struct reconciler *r, const struct topo *t, struct zk *z,
+	      bool dump)
+{
+	struct timespec t0, t1;
+	int ret = 0, total = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int pass = 0; pass < PASSES_MAX; pass++) {
+		if ((dump || !r->have_view || pass) && (ret = redump(r)))
+			return ret;
+		ret = one_pass(r, t, z);
+		if (ret >= 0) {
+			total += ret;
+			break;
+		}
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (ret >= 0) {
+		stats.syncs++;
+		stats.last_sync = time(NULL);
+		stats.last_sync_ms = (t1.tv_sec - t0.tv_sec) * 1e3 +
+				     (t1.tv_nsec - t0.tv_nsec) / 1e6;
+		if (total)
+			info("kernel: %d changes in %.1f ms", total,
+			     stats.last_sync_ms);
+	}
+	return ret < 0 ? ret : total;
+}
+
+void reconcile_port_event(struct reconciler *r, struct nlmsghdr *nlh,
+			  struct zk *z)
+{
+	uint8_t cmd = mwnl_cmd(nlh);
+	struct kobj o, *k;
+
+	if (kernel_parse_port(nlh, &o))
+		return;
+	if (cmd == MIDWAY_CMD_PORT_DEL) {
+		kstate_del(r->kv, TOPO_PORT, o.node);
+		return;
+	}
+	k = kstate_get(r->kv, TOPO_PORT, o.node);
+	if (!k && cmd != MIDWAY_CMD_PORT_NEW)
+		return;		/* not one of ours yet; the next dump has it */
+	kstate_put(r->kv, &o);
+	if (mwnl_uuid_eq(&o.port.host, &r->c->host_id))
+		zk_set_active(z, &o.id, o.port.oper_up);
+}
+
+void reconcile_links_changed(struct reconciler *r)
+{
+	(void)r;	/* the next pass looks the interfaces up again */
+}
