@@ -104,6 +104,11 @@ install: userspace
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(INSTALL_BINS) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 $(INSTALL_MANS) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d $(DESTDIR)/etc/midway $(DESTDIR)/lib/systemd/system
+	install -m 0644 userspace/midwayd/etc/midwayd.service \
+		$(DESTDIR)/lib/systemd/system/
+	test -e $(DESTDIR)/etc/midway/midwayd.conf || install -m 0644 \
+		userspace/midwayd/etc/midwayd.conf $(DESTDIR)/etc/midway/
 
 lint:
 	$(ROOT)/tools/lint.sh

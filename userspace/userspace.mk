@@ -52,6 +52,7 @@ MIDWAYD_OBJS	:= $(MIDWAYD_SRCS:$(ROOT)/%.c=$(BUILD)/obj/%.o)
 USERSPACE_CFLAGS_userspace_midwayd = $(CJSON_CFLAGS) $(ZK_CFLAGS)
 USERSPACE_BINS	+= $(MIDWAYD)
 INSTALL_BINS	+= $(MIDWAYD)
+INSTALL_MANS	+= Documentation/man/midwayd.8
 
 userspace: $(MIDWAYD)
 
