@@ -3,9 +3,12 @@
  * Large dumps: 100000 routes created in batches (many requests per
  * sendmsg(), then their acks), dumped back complete and correct, each id
  * exactly once; a dump that keeps its place while routes come and go under
- * it. Timings are printed as diagnostics (TCG guests are slow).
+ * it, and marks the messages filled after a change NLM_F_DUMP_INTR; mwnl
+ * turns that into -EINTR. Timings are printed as diagnostics (TCG guests
+ * are slow).
  */
 #include "mw_test.h"
+#include "../userspace/lib/mwnl.h"
 
 MW_FIXTURE(dump);
 
@@ -259,6 +262,7 @@ TEST_F_TIMEOUT(dump, keeps_its_place, 300)
 	uint8_t *seen = calloc(1, N_SMALL + 1000);
 	struct mw_batch batch = { .next_seq = 1 };
 	int err = 0, idx = -1, n, dup = 0, late_deleted = 0, missing = 0;
+	int intr_before = 0, intr_after = 0;
 	uint32_t i, count = 0, seq, changed = 0;
 	struct nlmsghdr *nlh;
 	struct nl_msg *m;
@@ -287,6 +291,10 @@ TEST_F_TIMEOUT(dump, keeps_its_place, 300)
 
 			if (nlh->nlmsg_seq != seq)
 				continue;
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
+				intr_before += !after;
+				intr_after += after;
+			}
 			if (nlh->nlmsg_type == NLMSG_DONE) {
 				done = true;
 				break;
@@ -326,6 +334,10 @@ TEST_F_TIMEOUT(dump, keeps_its_place, 300)
 	ksft_print_msg("dumped %u routes, %u before the changes\n", count, changed);
 	ASSERT_NE(0, changed) TH_LOG("the dump ended before the changes");
 	ASSERT_GT(N_SMALL, changed) TH_LOG("the dump was complete before the changes");
+	EXPECT_EQ(0, intr_before) TH_LOG("NLM_F_DUMP_INTR before anything changed");
+	EXPECT_LT(0, intr_after) TH_LOG("a dump that spanned changes is not marked NLM_F_DUMP_INTR");
+	/* The kernel marks the first message filled after a change. */
+	ksft_print_msg("%d messages marked NLM_F_DUMP_INTR after the changes\n", intr_after);
 	EXPECT_EQ(0, dup) TH_LOG("routes dumped twice");
 	EXPECT_EQ(0, late_deleted) TH_LOG("routes dumped after their deletion");
 	for (i = 0; i < N_SMALL; i++)
@@ -335,6 +347,70 @@ TEST_F_TIMEOUT(dump, keeps_its_place, 300)
 		  mw_count(s, MIDWAY_CMD_ROUTE_GET, 0, NULL));
 	mw_close(b);
 	free(seen);
+}
+
+/* mwnl_request() of a dump: its callback changes the instance once. */
+struct intr_arg {
+	struct mwnl *other;
+	int msgs, changes;
+	bool change;
+};
+
+static int intr_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct intr_arg *a = arg;
+	struct mwnl_uuid id;
+	struct nl_msg *m;
+
+	(void)nlh;
+	/* After the first message: the rest of the dump is not filled yet. */
+	if (a->msgs++ == 0 && a->change) {
+		memcpy(id.b, RID(1).b, sizeof(id.b));
+		m = mwnl_msg(a->other, MIDWAY_CMD_ROUTER_SET, 0);
+		mwnl_put_uuid(m, MIDWAY_A_ROUTER_ID, &id);
+		nla_put_string(m, MIDWAY_A_ROUTER_NAME, "changed");
+		if (!mwnl_request(a->other, m, NULL, NULL))
+			a->changes++;
+	}
+	return 0;
+}
+
+/*
+ * A dump that a change (from a second socket, between two recv()s of the
+ * dump) interrupts ends in -EINTR from mwnl_request(), once it is read
+ * through; the same dump without a change succeeds.
+ */
+TEST_F_TIMEOUT(dump, mwnl_reports_intr, 300)
+{
+	struct mw_sock *s = self->s;
+	struct intr_arg a = { 0 };
+	struct mwnl *nl, *other;
+	int err = 0, idx = -1, ret;
+
+	MW_DO(s, topology(s));
+	mw_bufsize(s, 64 << 20);
+	ASSERT_EQ(0, create_routes(s, 0, 3000, &err, &idx))
+		TH_LOG("route %d: %s", idx, strerror(-err));
+	nl = mwnl_open();
+	other = mwnl_open();
+	ASSERT_NE(NULL, nl);
+	ASSERT_NE(NULL, other);
+	a.other = other;
+
+	ret = mwnl_request(nl, mwnl_msg(nl, MIDWAY_CMD_ROUTE_GET, NLM_F_DUMP),
+			   intr_cb, &a);
+	EXPECT_EQ(0, ret) TH_LOG("a quiet dump: %s", mwnl_strerror(nl));
+	EXPECT_EQ(3000, a.msgs);
+
+	a.change = true;
+	a.msgs = 0;
+	ret = mwnl_request(nl, mwnl_msg(nl, MIDWAY_CMD_ROUTE_GET, NLM_F_DUMP),
+			   intr_cb, &a);
+	EXPECT_EQ(1, a.changes);
+	EXPECT_EQ(-EINTR, ret) TH_LOG("got %d: %s", ret, mwnl_strerror(nl));
+	EXPECT_EQ(3000, a.msgs) TH_LOG("the dump is read to its end");
+	mwnl_close(other);
+	mwnl_close(nl);
 }
 
 MW_TEST_MAIN

@@ -4,11 +4,13 @@
  * DEL, of the same command and holding the whole object; PORT_STATE when a
  * port's OPER_UP changes, whatever changed it (a request on another object,
  * a device's carrier); nothing for reads and rejected requests; nothing
- * across network namespaces.
+ * across network namespaces. ROUTE_STATE when a route's ACTIVE changes
+ * under it; a listener that falls behind gets ENOBUFS, also from mwnl.
  */
 #include <net/if.h>
 
 #include "mw_test.h"
+#include "../userspace/lib/mwnl.h"
 
 FIXTURE(events) {
 	struct mw_sock *s;	/* requests */
@@ -62,6 +64,7 @@ static const int id_attr_of[] = {
 	[MIDWAY_CMD_ROUTE_GET] = MIDWAY_A_ROUTE_ID,
 	[MIDWAY_CMD_HOST_NEW] = MIDWAY_A_HOST_ID, [MIDWAY_CMD_HOST_DEL] = MIDWAY_A_HOST_ID,
 	[MIDWAY_CMD_HOST_GET] = MIDWAY_A_HOST_ID, [MIDWAY_CMD_HOST_SET] = MIDWAY_A_HOST_ID,
+	[MIDWAY_CMD_ROUTE_SET] = MIDWAY_A_ROUTE_ID, [MIDWAY_CMD_ROUTE_STATE] = MIDWAY_A_ROUTE_ID,
 };
 
 /* "cmd 5 id 2/3 oper 1", for the log. */
@@ -443,6 +446,127 @@ TEST_F(events, echo_and_listeners)
 	expect_events(ev, "listener 1", EV_ROUTER(NEW, 1));
 	expect_events(ev2, "listener 2", EV_ROUTER(NEW, 1));
 	mw_close(ev2);
+}
+
+/* ROUTE_STATE: the route's ACTIVE changed, and the event says so. */
+static void expect_route_state(struct __test_metadata *_metadata,
+			       struct mw_sock *ev, int n, int active)
+{
+	struct mw_msg *m = take_event(ev, MIDWAY_CMD_ROUTE_STATE, TID(n));
+
+	ASSERT_NE(NULL, m) TH_LOG("no ROUTE_STATE for route %d", n);
+	EXPECT_EQ(active, mw_u8(m, MIDWAY_A_ROUTE_ACTIVE));
+	EXPECT_TRUE(mw_has(m, MIDWAY_A_ROUTE_DST)) TH_LOG("the whole route");
+	free(m);
+}
+
+TEST_F(events, route_state)
+{
+	struct mw_sock *s = self->s, *ev = self->ev;
+	struct mw_id h = HID(1), p = PID(1);
+	struct nl_msg *req;
+
+	MW_DO(s, mw_router_new(s, RID(1), NULL));
+	MW_DO(s, mw_host_new(s, HID(1), mw_ip(192, 0, 2, 1), 0));
+	MW_DO(s, mw_port_ext(s, PID(1), RID(1), &h));
+	MW_DO(s, mw_route_new(s, TID(1), RID(1), mw_ip(10, 1, 0, 0), 16,
+			      MIDWAY_NH_PORT, &p, 0));
+	MW_DO(s, mw_route_new(s, TID(2), RID(1), mw_ip(10, 2, 0, 0), 16,
+			      MIDWAY_NH_BLACKHOLE, NULL, 0));
+	expect_events(ev, "setup", EV_ROUTER(NEW, 1), EV_HOST(NEW, 1), EV_PORT(NEW, 1),
+		      EV_STATE_MAYBE(1, 1), EV_ROUTE(NEW, 1), EV_ROUTE(NEW, 2));
+
+	/* The port goes down and up: the route via it follows, the other not. */
+	MW_DO(s, PORT_ADMIN(s, 1, 0));
+	expect_events(ev, "port down", EV_PORT(SET, 1), EV_STATE(1, 0), EV_ROUTE(STATE, 1));
+	MW_DO(s, PORT_ADMIN(s, 1, 1));
+	expect_events(ev, "port up", EV_PORT(SET, 1), EV_STATE(1, 1), EV_ROUTE(STATE, 1));
+	MW_DO(s, PORT_ADMIN(s, 1, 0));
+	expect_route_state(_metadata, ev, 1, 0);
+	MW_DO(s, PORT_ADMIN(s, 1, 1));
+	expect_route_state(_metadata, ev, 1, 1);
+
+	/* On its remote host. */
+	req = MSG_PORT(s, MIDWAY_CMD_PORT_SET, PID(1));
+	nla_put_u8(req, MIDWAY_A_PORT_REMOTE_UP, 0);
+	MW_OK(s, req);
+	expect_route_state(_metadata, ev, 1, 0);
+
+	/* A route's own request carries its state: no ROUTE_STATE. */
+	req = MSG_ROUTE(s, MIDWAY_CMD_ROUTE_SET, TID(2));
+	nla_put_u8(req, MIDWAY_A_ROUTE_NH_TYPE, MIDWAY_NH_PORT);
+	mw_put_id(req, MIDWAY_A_ROUTE_PORT_ID, PID(1));
+	MW_OK(s, req);
+	expect_events(ev, "route set to a down port", EV_ROUTE(SET, 2));
+	req = MSG_PORT(s, MIDWAY_CMD_PORT_SET, PID(1));
+	nla_put_u8(req, MIDWAY_A_PORT_REMOTE_UP, 1);
+	MW_OK(s, req);
+	expect_events(ev, "remote up", EV_PORT(SET, 1), EV_STATE(1, 1),
+		      EV_ROUTE(STATE, 1), EV_ROUTE(STATE, 2));
+	MW_DO(s, mw_del(s, MIDWAY_CMD_ROUTE_DEL, MIDWAY_A_ROUTE_ID, TID(2), 0));
+	expect_events(ev, "route deleted", EV_ROUTE(DEL, 2));
+
+	/* A cascade deletes the route: DEL, no ROUTE_STATE. */
+	MW_DO(s, mw_del(s, MIDWAY_CMD_PORT_DEL, MIDWAY_A_PORT_ID, PID(1),
+			MIDWAY_A_PORT_CASCADE));
+	expect_events(ev, "port cascade", EV_ROUTE(DEL, 1), EV_PORT(DEL, 1));
+}
+
+/*
+ * A listener with a small buffer that does not read loses events: its next
+ * recv() fails with ENOBUFS, then it reads what came after. mwnl_recv()
+ * says the same.
+ */
+TEST_F(events, lost_events_enobufs)
+{
+	struct mw_sock *s = self->s, *small = mw_open();
+	struct mwnl *nl = mwnl_open();
+	int i, small_buf = 4096, n, got_nobufs = 0, ret;
+	struct nl_msg *req;
+	char name[32];
+
+	ASSERT_NE(NULL, small);
+	ASSERT_NE(NULL, nl);
+	ASSERT_EQ(0, mw_subscribe(small));
+	ASSERT_EQ(0, setsockopt(small->fd, SOL_SOCKET, SO_RCVBUF, &small_buf,
+				sizeof(small_buf)));
+	ASSERT_EQ(0, mwnl_subscribe(nl, MIDWAY_MCGRP_EVENTS));
+	ASSERT_LT(0, mwnl_set_rcvbuf(nl, 4096));
+	ASSERT_EQ(0, nl_socket_set_nonblocking(mwnl_sock(nl)));
+
+	MW_DO(s, mw_router_new(s, RID(1), NULL));
+	for (i = 0; i < 200; i++) {
+		req = MSG_ROUTER(s, MIDWAY_CMD_ROUTER_SET, RID(1));
+		snprintf(name, sizeof(name), "r%d", i);
+		nla_put_string(req, MIDWAY_A_ROUTER_NAME, name);
+		MW_OK(s, req);
+	}
+
+	/* Raw: ENOBUFS first, or after what fitted. */
+	for (i = 0; i < 400 && !got_nobufs; i++) {
+		n = recv(small->fd, small->buf, MW_RXBUF, MSG_DONTWAIT);
+		if (n < 0 && errno == ENOBUFS)
+			got_nobufs = 1;
+		else if (n < 0)
+			break;
+	}
+	EXPECT_EQ(1, got_nobufs) TH_LOG("no ENOBUFS after 200 events into 4 KiB");
+	/* The socket goes on: later events arrive. */
+	while (recv(small->fd, small->buf, MW_RXBUF, MSG_DONTWAIT) > 0)
+		;
+	MW_DO(s, mw_router_new(s, RID(2), NULL));
+	EXPECT_NE(NULL, take_event(small, MIDWAY_CMD_ROUTER_NEW, RID(2)))
+		TH_LOG("no event after the loss");
+
+	/* mwnl. */
+	for (i = 0; i < 400; i++) {
+		ret = mwnl_recv(nl, NULL, NULL);
+		if (ret)
+			break;
+	}
+	EXPECT_EQ(-ENOBUFS, ret) TH_LOG("mwnl_recv: %d, %s", ret, mwnl_strerror(nl));
+	mwnl_close(nl);
+	mw_close(small);
 }
 
 MW_TEST_MAIN

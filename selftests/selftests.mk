@@ -33,10 +33,16 @@ SELFTESTS_DEPS	:= $(ROOT)/selftests/nl_helpers.h $(ROOT)/selftests/mw_test.h \
 .PHONY: selftests
 selftests: $(SELFTESTS_BINS)
 
+# Tests that also check what the client library (mwnl) makes of the kernel's
+# answers (-EINTR for an interrupted dump, -ENOBUFS for lost events).
+SELFTESTS_MWNL	:= $(addprefix $(BUILD)/selftests/, api_dump api_events)
+$(SELFTESTS_MWNL): $(LIBMIDWAY) $(ROOT)/userspace/lib/mwnl.h
+$(SELFTESTS_MWNL): SELFTESTS_LIBS := $(LIBMIDWAY)
+
 $(SELFTESTS_BINS): $(BUILD)/selftests/%: $(ROOT)/selftests/%.c $(SELFTESTS_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SELFTESTS_CFLAGS) $(NL_CFLAGS) $(LDFLAGS) \
-		-o $@ $< $(NL_LIBS)
+		-o $@ $< $(SELFTESTS_LIBS) $(NL_LIBS)
 
 # Fallback when tools/deps.sh has not extracted the headers: take them from
 # the cached (or downloaded) linux-source-6.12 package, nothing else of it.

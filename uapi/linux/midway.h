@@ -246,10 +246,11 @@
  * dump runs do not make it repeat or skip the others.
  *
  * Every configuration change, and every change of derived state (OPER_UP,
- * ACTIVE), bumps a generation counter of the instance. A dump of routers,
- * ports, routes or hosts during which it moved carries NLM_F_DUMP_INTR on
- * the messages from then on: the dump is complete as to the objects that
- * stayed, but may show a mix of states from before and after the change;
+ * ACTIVE), bumps a generation counter of the instance. In a dump of
+ * routers, ports, routes or hosts during which it moved, the first message
+ * filled after the move (an object's, or the final NLMSG_DONE) carries
+ * NLM_F_DUMP_INTR. Such a dump is still complete as to the objects that
+ * stayed throughout, but may mix states from before and after the change;
  * a caller that needs one consistent picture dumps again.
  *
  * Lost events: a listener that does not read fast enough loses events; its

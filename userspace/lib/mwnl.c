@@ -439,6 +439,9 @@ static int on_done(struct nl_msg *msg, void *arg)
 
 	if (w->nl->events)
 		return NL_SKIP;
+	/* A change after the last object marks only the end. */
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		w->intr = true;
 	if (nlmsg_datalen(nlh) >= (int)sizeof(int)) {
 		memcpy(&err, nlmsg_data(nlh), sizeof(err));
 		if (err < 0 && !e->error) {

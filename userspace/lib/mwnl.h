@@ -109,7 +109,14 @@ const char *mwnl_strerror(struct mwnl *nl);
  */
 struct nl_msg *mwnl_msg(struct mwnl *nl, uint8_t cmd, int flags);
 
-/* Send @msg, pass every reply to @cb (may be NULL), wait for the end. */
+/*
+ * Send @msg, pass every reply to @cb (may be NULL), wait for the end.
+ *
+ * A dump during which the instance changed (the kernel marks its messages
+ * NLM_F_DUMP_INTR) is read to its end, every message passed to @cb, and
+ * then fails with -EINTR: what @cb saw may mix states from before and
+ * after the change. The caller should drop it and redo the dump.
+ */
 int mwnl_request(struct mwnl *nl, struct nl_msg *msg, mwnl_cb_t cb, void *arg);
 
 /* Events ------------------------------------------------------------------ */
@@ -121,7 +128,9 @@ int mwnl_subscribe(struct mwnl *nl, const char *group);
  * Read what one recvmsg() returns and pass each message to @cb. Blocks
  * unless the socket was made non-blocking (nl_socket_set_nonblocking()),
  * in which case it returns 0 when nothing is there. -ENOBUFS: events were
- * lost because the socket buffer overflowed; the caller should resync.
+ * lost because the socket buffer overflowed; the caller should resync
+ * (dump what it follows again). The socket stays usable: the next call
+ * reads the events that came after the loss.
  */
 int mwnl_recv(struct mwnl *nl, mwnl_cb_t cb, void *arg);
 
