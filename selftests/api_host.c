@@ -281,4 +281,47 @@ TEST_F(host, reject_bad_values)
 		  MIDWAY_A_HOST_ID, "host GET of a missing host");
 }
 
+/* HOST_NEW with NLM_F_REPLACE: a fresh NEW's host (LOCAL absent: 0). */
+TEST_F(host, new_replace)
+{
+	struct mw_sock *s = self->s;
+	struct nl_msg *m;
+	struct mw_msg *h;
+
+	MW_DO(s, mw_host_new(s, HID(1), mw_ip(192, 0, 2, 1), 1));
+	MW_DO(s, mw_host_new(s, HID(2), mw_ip(192, 0, 2, 2), 0));
+
+	m = MSG_HOST(s, MIDWAY_CMD_HOST_NEW, HID(1));
+	nla_put_u32(m, MIDWAY_A_HOST_ADDR, mw_ip(192, 0, 2, 1));
+	mw_reject_at(s, m, EEXIST, MIDWAY_A_HOST_ID, "NEW without NLM_F_REPLACE");
+	m = MSG_HOST(s, MIDWAY_CMD_HOST_NEW, HID(1));
+	nla_put_u32(m, MIDWAY_A_HOST_ADDR, mw_ip(192, 0, 2, 2));
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_REPLACE;
+	mw_reject(s, m, EEXIST, "replace onto another host's address");
+	m = MSG_HOST(s, MIDWAY_CMD_HOST_NEW, HID(2));
+	nla_put_u32(m, MIDWAY_A_HOST_ADDR, mw_ip(192, 0, 2, 2));
+	nla_put_u8(m, MIDWAY_A_HOST_LOCAL, 1);
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_REPLACE;
+	mw_reject_at(s, m, EBUSY, MIDWAY_A_HOST_LOCAL, "a second local host");
+
+	m = MSG_HOST(s, MIDWAY_CMD_HOST_NEW, HID(1));
+	nla_put_u32(m, MIDWAY_A_HOST_ADDR, mw_ip(192, 0, 2, 9));
+	nla_put_string(m, MIDWAY_A_HOST_NAME, "hv9");
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_REPLACE;
+	MW_OK(s, m);
+	h = GET_HOST(s, HID(1));
+	ASSERT_NE(NULL, h);
+	EXPECT_EQ(mw_ip(192, 0, 2, 9), mw_u32(h, MIDWAY_A_HOST_ADDR));
+	EXPECT_STREQ("hv9", mw_str(h, MIDWAY_A_HOST_NAME) ?: "(none)");
+	EXPECT_EQ(0, mw_u8(h, MIDWAY_A_HOST_LOCAL)) TH_LOG("LOCAL absent: not local");
+	free(h);
+	/* Now host 2 may be the local one. */
+	m = MSG_HOST(s, MIDWAY_CMD_HOST_NEW, HID(2));
+	nla_put_u32(m, MIDWAY_A_HOST_ADDR, mw_ip(192, 0, 2, 2));
+	nla_put_u8(m, MIDWAY_A_HOST_LOCAL, 1);
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_REPLACE;
+	MW_OK(s, m);
+	EXPECT_EQ(2, mw_count(s, MIDWAY_CMD_HOST_GET, 0, NULL));
+}
+
 MW_TEST_MAIN

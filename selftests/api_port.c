@@ -935,4 +935,161 @@ TEST_F(port, bind_needs_local_host)
 	mw_reject_at(s, m, EINVAL, MIDWAY_A_PORT_IFINDEX, "SET: binding a port of a remote host");
 }
 
+static const uint8_t zero_id[MIDWAY_UUID_LEN];
+
+/* PORT_SET with HOST_ID of all zeroes: on no host, down; refused if bound. */
+TEST_F(port, unplace)
+{
+	struct mw_sock *s = self->s;
+	struct mw_id h = HID(1), p1 = PID(1);
+	struct nl_msg *m;
+	struct mw_msg *p;
+	int ifindex;
+
+	MW_DO(s, base_topology(s));
+	MW_DO(s, mw_port_ext(s, PID(1), RID(1), &h));
+	MW_DO(s, mw_route_new(s, TID(1), RID(1), mw_ip(10, 1, 0, 0), 16,
+			      MIDWAY_NH_PORT, &p1, 0));
+	EXPECT_EQ(1, oper_up(s, PID(1)));
+
+	m = MSG_PORT(s, MIDWAY_CMD_PORT_SET, PID(1));
+	nla_put(m, MIDWAY_A_PORT_HOST_ID, MIDWAY_UUID_LEN, zero_id);
+	MW_OK(s, m);
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	EXPECT_FALSE(mw_has(p, MIDWAY_A_PORT_HOST_ID)) TH_LOG("on no host");
+	EXPECT_EQ(0, mw_u8(p, MIDWAY_A_PORT_OPER_UP));
+	free(p);
+	p = GET_HOST(s, HID(1));
+	ASSERT_NE(NULL, p);
+	free(p);
+	/* The host has no port left: it goes without cascade. */
+	MW_DO(s, mw_del(s, MIDWAY_CMD_HOST_DEL, MIDWAY_A_HOST_ID, HID(1), 0));
+	p = GET_ROUTE(s, TID(1));
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(0, mw_u8(p, MIDWAY_A_ROUTE_ACTIVE)) TH_LOG("kept, inactive");
+	free(p);
+
+	/* Placed again on the local host, bound, it cannot be unplaced. */
+	mw_sh("modprobe dummy 2>/dev/null");
+	if (mw_sh("ip link add mwu0 type dummy 2>/dev/null"))
+		SKIP(return, "cannot create dummy devices");
+	ifindex = if_nametoindex("mwu0");
+	m = MSG_PORT(s, MIDWAY_CMD_PORT_SET, PID(1));
+	mw_put_id(m, MIDWAY_A_PORT_HOST_ID, HID(2));
+	nla_put_u32(m, MIDWAY_A_PORT_IFINDEX, ifindex);
+	MW_OK(s, m);
+	m = MSG_PORT(s, MIDWAY_CMD_PORT_SET, PID(1));
+	nla_put(m, MIDWAY_A_PORT_HOST_ID, MIDWAY_UUID_LEN, zero_id);
+	mw_reject_at(s, m, EBUSY, MIDWAY_A_PORT_HOST_ID, "unplacing a bound port");
+	/* Unbinding in the same request is fine. */
+	m = MSG_PORT(s, MIDWAY_CMD_PORT_SET, PID(1));
+	nla_put(m, MIDWAY_A_PORT_HOST_ID, MIDWAY_UUID_LEN, zero_id);
+	nla_put_u32(m, MIDWAY_A_PORT_IFINDEX, 0);
+	MW_OK(s, m);
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	EXPECT_FALSE(mw_has(p, MIDWAY_A_PORT_HOST_ID));
+	EXPECT_FALSE(mw_has(p, MIDWAY_A_PORT_IFINDEX));
+	free(p);
+	mw_sh("ip link del mwu0");
+}
+
+/* PORT_NEW with NLM_F_REPLACE: what a NEW would make, fixed attrs checked. */
+TEST_F(port, new_replace)
+{
+	struct mw_sock *s = self->s, *ev = mw_open();
+	struct mw_id pa = PID(3);
+	struct mw_list l;
+	struct nl_msg *m;
+	struct mw_msg *p;
+	uint32_t key;
+
+	ASSERT_NE(NULL, ev);
+	MW_DO(s, base_topology(s));
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	mw_put_id(m, MIDWAY_A_PORT_HOST_ID, HID(1));
+	nla_put_string(m, MIDWAY_A_PORT_NAME, "vm1");
+	nla_put(m, MIDWAY_A_PORT_MAC, 6, mac1);
+	nla_put_u32(m, MIDWAY_A_PORT_ADDR, mw_ip(10, 0, 0, 1));
+	nla_put_u8(m, MIDWAY_A_PORT_PREFIXLEN, 24);
+	nla_put_u8(m, MIDWAY_A_PORT_PROXY_ARP, 1);
+	nla_put_u16(m, MIDWAY_A_PORT_VLAN, 7);
+	nla_put_u8(m, MIDWAY_A_PORT_ADMIN_UP, 0);
+	MW_OK(s, m);
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	key = mw_u32(p, MIDWAY_A_PORT_TUNNEL_KEY);
+	free(p);
+	MW_DO(s, mw_port_int(s, PID(3), RID(1), NULL));
+	MW_DO(s, mw_port_int(s, PID(4), RID(2), &pa));
+
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	mw_reject_at(s, m, EEXIST, MIDWAY_A_PORT_ID, "NEW without NLM_F_REPLACE");
+
+#define REPLACE(m) (nlmsg_hdr(m)->nlmsg_flags |= NLM_F_REPLACE)
+	m = mw_msg_port_new(s, PID(1), RID(2), MIDWAY_PORT_KIND_EXTERIOR);
+	REPLACE(m);
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_PORT_ROUTER_ID, "replace on another router");
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_INTERIOR);
+	REPLACE(m);
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_PORT_KIND, "replace with another kind");
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	nla_put_u32(m, MIDWAY_A_PORT_TUNNEL_KEY, key + 1);
+	REPLACE(m);
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_PORT_TUNNEL_KEY, "replace with another tunnel key");
+	m = mw_msg_port_new(s, PID(3), RID(1), MIDWAY_PORT_KIND_INTERIOR);
+	mw_put_id(m, MIDWAY_A_PORT_PEER_ID, PID(2));
+	REPLACE(m);
+	mw_reject_at(s, m, EINVAL, MIDWAY_A_PORT_PEER_ID, "replace with another peer");
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	mw_put_id(m, MIDWAY_A_PORT_HOST_ID, HID(9));
+	REPLACE(m);
+	mw_reject_at(s, m, ENOENT, MIDWAY_A_PORT_HOST_ID, "replace onto no such host");
+
+	/* Only the fixed ones, the tunnel key, a host: the rest back to defaults. */
+	ASSERT_EQ(0, mw_subscribe(ev));
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	mw_put_id(m, MIDWAY_A_PORT_HOST_ID, HID(1));
+	nla_put_u32(m, MIDWAY_A_PORT_TUNNEL_KEY, key);
+	REPLACE(m);
+	MW_OK(s, m);
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	EXPECT_FALSE(mw_has(p, MIDWAY_A_PORT_NAME));
+	EXPECT_FALSE(mw_has(p, MIDWAY_A_PORT_ADDR));
+	EXPECT_FALSE(mw_has(p, MIDWAY_A_PORT_VLAN));
+	EXPECT_EQ(0, mw_u8(p, MIDWAY_A_PORT_PROXY_ARP));
+	EXPECT_EQ(1, mw_u8(p, MIDWAY_A_PORT_ADMIN_UP));
+	EXPECT_EQ(1, mw_u8(p, MIDWAY_A_PORT_OPER_UP)) TH_LOG("admin up again, on its remote host");
+	EXPECT_EQ(key, mw_u32(p, MIDWAY_A_PORT_TUNNEL_KEY));
+	EXPECT_EQ(0, memcmp(nla_data(p->tb[MIDWAY_A_PORT_MAC]), mac1, 6)) TH_LOG("the MAC is kept");
+	free(p);
+	mw_events(ev, &l, 150);
+	EXPECT_LE(1, l.n);
+	EXPECT_LE(0, mw_find(&l, MIDWAY_CMD_PORT_NEW, MIDWAY_A_PORT_ID, PID(1)));
+	EXPECT_GT(0, mw_find(&l, MIDWAY_CMD_PORT_SET, MIDWAY_A_PORT_ID, PID(1)));
+	mw_list_free(&l);
+
+	/* Without HOST_ID: on no host. A peered port keeps its peer. */
+	m = mw_msg_port_new(s, PID(1), RID(1), MIDWAY_PORT_KIND_EXTERIOR);
+	REPLACE(m);
+	MW_OK(s, m);
+	p = GET_PORT(s, PID(1));
+	ASSERT_NE(NULL, p);
+	EXPECT_FALSE(mw_has(p, MIDWAY_A_PORT_HOST_ID));
+	EXPECT_EQ(0, mw_u8(p, MIDWAY_A_PORT_OPER_UP));
+	free(p);
+	m = mw_msg_port_new(s, PID(3), RID(1), MIDWAY_PORT_KIND_INTERIOR);
+	nla_put_string(m, MIDWAY_A_PORT_NAME, "uplink");
+	REPLACE(m);
+	MW_OK(s, m);
+	p = GET_PORT(s, PID(3));
+	ASSERT_NE(NULL, p);
+	EXPECT_TRUE(IS_ID(p, MIDWAY_A_PORT_PEER_ID, PID(4)));
+	EXPECT_EQ(1, mw_u8(p, MIDWAY_A_PORT_OPER_UP));
+	free(p);
+	mw_close(ev);
+}
+
 MW_TEST_MAIN

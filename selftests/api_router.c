@@ -444,4 +444,43 @@ TEST_F(router, reject_exists_and_noent)
 		  MIDWAY_A_ROUTER_ID, "router GET with a port's id");
 }
 
+/* ROUTER_NEW with NLM_F_REPLACE: a fresh NEW's router, in place. */
+TEST_F(router, new_replace)
+{
+	struct mw_sock *s = self->s;
+	struct nl_msg *m;
+	struct mw_msg *r;
+
+	m = MSG_ROUTER(s, MIDWAY_CMD_ROUTER_NEW, RID(1));
+	nla_put_string(m, MIDWAY_A_ROUTER_NAME, "one");
+	nla_put_u8(m, MIDWAY_A_ROUTER_ADMIN_UP, 0);
+	nla_put_u32(m, MIDWAY_A_ROUTER_ICMP_RATE, 5);
+	MW_OK(s, m);
+	MW_DO(s, mw_port_int(s, PID(1), RID(1), NULL));
+
+	m = MSG_ROUTER(s, MIDWAY_CMD_ROUTER_NEW, RID(1));
+	mw_reject_at(s, m, EEXIST, MIDWAY_A_ROUTER_ID, "NEW without NLM_F_REPLACE");
+
+	m = MSG_ROUTER(s, MIDWAY_CMD_ROUTER_NEW, RID(1));
+	nla_put_string(m, MIDWAY_A_ROUTER_NAME, "two");
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_REPLACE;
+	MW_OK(s, m);
+	r = GET_ROUTER(s, RID(1));
+	ASSERT_NE(NULL, r);
+	EXPECT_STREQ("two", mw_str(r, MIDWAY_A_ROUTER_NAME) ?: "(none)");
+	EXPECT_EQ(1, mw_u8(r, MIDWAY_A_ROUTER_ADMIN_UP)) TH_LOG("absent: default");
+	EXPECT_EQ(MIDWAY_ICMP_RATE_DEFAULT, mw_u32(r, MIDWAY_A_ROUTER_ICMP_RATE));
+	EXPECT_EQ(1, mw_u32(r, MIDWAY_A_ROUTER_N_PORTS)) TH_LOG("its ports stay");
+	free(r);
+
+	m = MSG_ROUTER(s, MIDWAY_CMD_ROUTER_NEW, RID(1));
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_REPLACE;
+	MW_OK(s, m);
+	r = GET_ROUTER(s, RID(1));
+	ASSERT_NE(NULL, r);
+	EXPECT_FALSE(mw_has(r, MIDWAY_A_ROUTER_NAME)) TH_LOG("absent name: none");
+	free(r);
+	EXPECT_EQ(1, mw_count(s, MIDWAY_CMD_ROUTER_GET, 0, NULL));
+}
+
 MW_TEST_MAIN
