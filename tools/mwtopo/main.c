@@ -36,6 +36,7 @@ static const struct {
 	{ "route",		do_route,	route_usage },
 	{ "host",		do_host,	host_usage },
 	{ "show",		do_show,	show_usage },
+	{ "dump",		do_dump,	dump_usage },
 	{ "provider-router",	do_provider,	provider_usage },
 	{ "tenant",		do_tenant,	tenant_usage },
 };
@@ -46,7 +47,7 @@ static void usage(void)
 {
 	fputs("Usage: mwtopo [OPTIONS] OBJECT { COMMAND | help }\n"
 	      "       mwtopo help\n"
-	      "OBJECT := { init | router | port | route | host | show |\n"
+	      "OBJECT := { init | router | port | route | host | show | dump |\n"
 	      "            provider-router | tenant }\n"
 	      "OPTIONS := { --zk HOSTS | --root PATH | --credentials FILE |\n"
 	      "             --timeout MS | -j[son] | -v[erbose] | -h[elp] }\n"

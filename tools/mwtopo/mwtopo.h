@@ -176,6 +176,8 @@ int stage_ref(struct store *s, struct txn *tx, enum topo_kind kind,
 typedef int (*plan_fn)(struct store *s, struct txn *tx, void *arg);
 typedef void (*done_fn)(struct store *s, void *arg);
 int run_plan(zhandle_t *zh, plan_fn plan, done_fn done, void *arg);
+/* Every document read, as { "config/ports/<id>": {...}, ... }. */
+cJSON *store_dump(const struct store *s);
 /* Connect, run_plan(), close. */
 int run_cmd(plan_fn plan, done_fn done, void *arg);
 /* Connect, read, @show, close. */
@@ -238,6 +240,7 @@ int do_port(struct cmdline *c);
 int do_route(struct cmdline *c);
 int do_host(struct cmdline *c);
 int do_show(struct cmdline *c);
+int do_dump(struct cmdline *c);
 int do_provider(struct cmdline *c);
 int do_tenant(struct cmdline *c);
 void init_usage(void);
@@ -246,6 +249,7 @@ void port_usage(void);
 void route_usage(void);
 void host_usage(void);
 void show_usage(void);
+void dump_usage(void);
 void provider_usage(void);
 void tenant_usage(void);
 

@@ -8,6 +8,10 @@
  *     "routes": [...] } ], "hosts": [...], "keys": { "<key>": port-id } }
  *
  * The same objects as the list commands print.
+ *
+ * mwtopo dump: every document as stored (config/ and state/), keyed by its
+ * path under the root, without anything derived: what a test compares
+ * before and after a command that must change nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,4 +103,28 @@ int do_show(struct cmdline *c)
 	if (arg)
 		return bad_arg(c, arg);
 	return run_show(show, NULL);
+}
+
+void dump_usage(void)
+{
+	fputs("Usage: mwtopo dump   (every document, as JSON)\n", stdout);
+}
+
+static int dump(struct store *s, void *arg)
+{
+	json_print(store_dump(s));
+	return 0;
+}
+
+int do_dump(struct cmdline *c)
+{
+	const char *arg = cl_next(c);
+
+	if (arg && is(arg, "help")) {
+		dump_usage();
+		return 0;
+	}
+	if (arg)
+		return bad_arg(c, arg);
+	return run_show(dump, NULL);
 }

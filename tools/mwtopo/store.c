@@ -608,3 +608,26 @@ int run_show(int (*show)(struct store *s, void *arg), void *arg)
 	zookeeper_close(zh);
 	return ret;
 }
+
+static void dump_one(const void *nodep, VISIT which, void *closure)
+{
+	const struct node *n = *(const struct node *const *)nodep;
+	cJSON *doc, *j = closure;
+	char path[ZKC_PATH_MAX];
+
+	if (which != postorder && which != leaf)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", topo_dir(n->kind), n->name);
+	doc = cJSON_ParseWithLength(n->data, n->len);
+	if (!doc)
+		doc = cJSON_CreateString(n->data);
+	cJSON_AddItemToObject(j, path, jcheck(doc));
+}
+
+cJSON *store_dump(const struct store *s)
+{
+	cJSON *j = jcheck(cJSON_CreateObject());
+
+	twalk_r(s->nodes, dump_one, j);
+	return j;
+}
