@@ -64,17 +64,22 @@ refuse() {
 		diag <"$T/err"
 	fi
 }
-# keys_sound: every port has a key of its own, and keys/<key> names it.
-keys_sound() {
+# keys_unique: no two ports have one tunnel key.
+keys_unique() {
+	mt dump | jq -e '[to_entries[] | select(.key | startswith("config/ports/")) |
+		.value.tunnel_key] | (unique | length) == length' >/dev/null
+}
+# keys_claimed: keys/<key> exists for every port's key and names it, and
+# for nothing else.
+keys_claimed() {
 	mt dump | jq -e '
 		[to_entries[] | select(.key | startswith("config/ports/")) |
 			{id: (.key | ltrimstr("config/ports/")), key: .value.tunnel_key}] as $p |
 		[to_entries[] | select(.key | startswith("config/keys/")) |
 			{key: (.key | ltrimstr("config/keys/") | tonumber), id: .value.port}] as $k |
-		($p | map(.key) | unique | length) == ($p | length) and
-		($p | map(.key) | sort) == ($k | map(.key) | sort) and
-		($p | sort_by(.key)) == ($k | sort_by(.key))' >/dev/null
+		($p | sort_by(.key, .id)) == ($k | sort_by(.key, .id))' >/dev/null
 }
+keys_sound() { keys_unique && keys_claimed; }
 # refs_sound: no document refers to a missing one.
 refs_sound() {
 	mt dump | jq -e '
@@ -278,11 +283,12 @@ wait "${pids[@]}"
 check_eq "9 writers, 42 ports: none failed" "$(cat "$T/fail" 2>/dev/null)" ""
 check_eq "42 ports on k1..k6" \
 	"$(jqs '[.routers[] | select(.name | startswith("k")) | .ports[]] | length')" 42
-check "no tunnel key twice, each claimed by keys/<key> ($SECONDS s)" keys_sound
+check "concurrent writers: no tunnel key twice ($SECONDS s)" keys_unique
+check "concurrent writers: each key claimed by keys/<key>" keys_claimed
 
 # A router deleted while ports are being added to it: either wins, but
 # no port is left on a router that does not exist.
-for r in 1 2 3 4 5 6 7 8; do
+for r in 1 2 3 4 5; do
 	mt router create race$r >/dev/null
 	mt port create race$r kind exterior >/dev/null 2>&1 &
 	p1=$!
