@@ -11,6 +11,7 @@
 void host_usage(void)
 {
 	fputs("Usage: mwctl host add name NAME address A.B.C.D [id UUID] [local]\n"
+	      "       mwctl host replace name NAME address A.B.C.D id UUID [local]\n"
 	      "       mwctl host set HOST [name NAME] [address A.B.C.D]\n"
 	      "                      [local|remote]\n"
 	      "       mwctl host del HOST [cascade]\n"
@@ -115,7 +116,7 @@ static void host_put_common(struct nl_msg *msg, const struct host_args *a)
 		put_u8(msg, MIDWAY_A_HOST_LOCAL, a->local);
 }
 
-static int host_add(struct cmdline *c)
+static int host_add(struct cmdline *c, bool replace)
 {
 	struct host_args a = { .local = -1 };
 	struct mwnl_uuid given, id;
@@ -143,10 +144,12 @@ static int host_add(struct cmdline *c)
 		return fail("host add needs \"address A.B.C.D\"");
 	if (a.local == 0)
 		a.local = -1;	/* remote is the default */
+	if (replace && !have_id)
+		return fail("host replace needs \"id UUID\"");
 	if (new_id(have_id ? &given : NULL, &id))
 		return -1;
 
-	msg = new_msg(MIDWAY_CMD_HOST_NEW, 0);
+	msg = new_msg(MIDWAY_CMD_HOST_NEW, replace ? NLM_F_REPLACE : 0);
 	put_uuid(msg, MIDWAY_A_HOST_ID, &id);
 	host_put_common(msg, &a);
 	return request(msg, NULL, NULL);
@@ -244,8 +247,8 @@ int do_host(struct cmdline *c)
 
 	if (!cmd || is(cmd, "show") || is(cmd, "list") || is(cmd, "ls"))
 		return host_show(c);
-	if (is(cmd, "add"))
-		return host_add(c);
+	if (is(cmd, "add") || is(cmd, "replace"))
+		return host_add(c, is(cmd, "replace"));
 	if (is(cmd, "set"))
 		return host_set(c);
 	if (is(cmd, "del") || is(cmd, "delete"))

@@ -41,6 +41,7 @@ static const char *verb(uint8_t cmd)
 		return "new";
 	case MIDWAY_CMD_ROUTER_SET:
 	case MIDWAY_CMD_PORT_SET:
+	case MIDWAY_CMD_ROUTE_SET:
 	case MIDWAY_CMD_HOST_SET:
 	case MIDWAY_CMD_TUNNEL_SET:
 		return "set";
@@ -50,6 +51,7 @@ static const char *verb(uint8_t cmd)
 	case MIDWAY_CMD_HOST_DEL:
 		return "del";
 	case MIDWAY_CMD_PORT_STATE:
+	case MIDWAY_CMD_ROUTE_STATE:
 		return "state";
 	default:
 		return NULL;
@@ -89,7 +91,9 @@ static int on_event(struct nlmsghdr *nlh, void *arg)
 			port_print(&port, ev);
 		break;
 	case MIDWAY_CMD_ROUTE_NEW:
+	case MIDWAY_CMD_ROUTE_SET:
 	case MIDWAY_CMD_ROUTE_DEL:
+	case MIDWAY_CMD_ROUTE_STATE:
 		if (!route_parse(nlh, &route) && (show & SHOW_ROUTE))
 			route_print(&route, ev);
 		break;
@@ -155,8 +159,16 @@ int do_monitor(struct cmdline *c)
 	for (;;) {
 		ret = mwnl_recv(ev, on_event, &show);
 		if (ret == -ENOBUFS) {
+			/*
+			 * The kernel dropped events: whoever follows this
+			 * stream must read the state again. Names too.
+			 */
+			out_obj_begin();
+			out_text("events lost: resynchronise");
+			out_str("event", NULL, "lost");
+			out_obj_end();
 			fflush(stdout);
-			fprintf(stderr, "Warning: %s\n", mwnl_strerror(ev));
+			names_load_all();
 			continue;
 		}
 		if (ret < 0) {

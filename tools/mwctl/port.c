@@ -12,14 +12,15 @@
 
 void port_usage(void)
 {
-	fputs("Usage: mwctl port add router ROUTER name NAME [id UUID]\n"
+	fputs("Usage: mwctl port { add | replace } router ROUTER name NAME [id UUID]\n"
 	      "                      { exterior | interior } [mac MAC]\n"
 	      "                      [address A.B.C.D/LEN] [key N] [peer PORT]\n"
 	      "                      [host HOST] [dev IFNAME | ifindex N]\n"
 	      "                      [proxy-arp on|off] [vlan N]\n"
 	      "                      [remote-up on|off] [down]\n"
 	      "       mwctl port set PORT [router ROUTER] [name NAME] [up|down]\n"
-	      "                      [mac MAC] [address A.B.C.D/LEN] [host HOST]\n"
+	      "                      [mac MAC] [address A.B.C.D/LEN]\n"
+	      "                      [host HOST | nohost]\n"
 	      "                      [dev IFNAME | ifindex N | nodev]\n"
 	      "                      [proxy-arp on|off] [vlan N]\n"
 	      "                      [remote-up on|off]\n"
@@ -28,7 +29,9 @@ void port_usage(void)
 	      "       mwctl port del PORT [router ROUTER] [cascade]\n"
 	      "       mwctl [-j] [-p] port show [router ROUTER] [PORT]\n"
 	      "       mwctl [-j] [-p] port stats [router ROUTER] [PORT]\n"
-	      "PORT, ROUTER, HOST := { NAME | UUID }\n", stdout);
+	      "PORT, ROUTER, HOST := { NAME | UUID }\n"
+	      "replace: the port \"id UUID\" becomes what add would make (fixed\n"
+	      "attributes must match); add if there is none.\n", stdout);
 }
 
 int port_parse(struct nlmsghdr *nlh, struct mw_port *p)
@@ -330,7 +333,7 @@ static void port_put_common(struct nl_msg *msg, const struct port_args *a,
 		put_u8(msg, MIDWAY_A_PORT_REMOTE_UP, a->remote_up);
 }
 
-static int port_add(struct cmdline *c)
+static int port_add(struct cmdline *c, bool replace)
 {
 	struct port_args a = { .up = 1, .proxy_arp = -1, .vlan = -1,
 			       .remote_up = -1 };
@@ -386,6 +389,8 @@ static int port_add(struct cmdline *c)
 		return fail("\"remote-up\" is for exterior ports");
 	if ((a.has_ifindex || a.ifname) && a.kind != MIDWAY_PORT_KIND_EXTERIOR)
 		return fail("\"dev\" is for exterior ports");
+	if (replace && !a.have_id)
+		return fail("port replace needs \"id UUID\"");
 	if (new_id(a.have_id ? &a.id : NULL, &id))
 		return -1;
 
@@ -396,7 +401,7 @@ static int port_add(struct cmdline *c)
 	if (a.host && resolve(MW_HOST, a.host, NULL, &host))
 		return -1;
 
-	msg = new_msg(MIDWAY_CMD_PORT_NEW, 0);
+	msg = new_msg(MIDWAY_CMD_PORT_NEW, replace ? NLM_F_REPLACE : 0);
 	put_uuid(msg, MIDWAY_A_PORT_ID, &id);
 	put_uuid(msg, MIDWAY_A_PORT_ROUTER_ID, &router);
 	put_u8(msg, MIDWAY_A_PORT_KIND, a.kind);
@@ -423,6 +428,7 @@ static int port_set(struct cmdline *c)
 	struct port_args a = { .up = -1, .proxy_arp = -1, .vlan = -1,
 			       .remote_up = -1 };
 	struct mwnl_uuid id, host;
+	bool nohost = false;
 	struct nl_msg *msg;
 	const char *arg;
 	int ret;
@@ -439,6 +445,8 @@ static int port_set(struct cmdline *c)
 		if (is(arg, "nodev")) {
 			a.has_ifindex = true;
 			a.ifindex = 0;
+		} else if (is(arg, "nohost")) {
+			nohost = true;
 		} else if (is(arg, "key") || is(arg, "peer") ||
 			   is(arg, "exterior") || is(arg, "interior") ||
 			   is(arg, "id")) {
@@ -453,9 +461,17 @@ static int port_set(struct cmdline *c)
 	if (a.host && resolve(MW_HOST, a.host, NULL, &host))
 		return -1;
 
+	if (nohost && a.host)
+		return fail("\"nohost\" conflicts with \"host\"");
+
 	msg = new_msg(MIDWAY_CMD_PORT_SET, 0);
 	put_uuid(msg, MIDWAY_A_PORT_ID, &id);
 	port_put_common(msg, &a, &host);
+	if (nohost) {
+		/* The all-zero id: on no host. */
+		memset(&host, 0, sizeof(host));
+		put_uuid(msg, MIDWAY_A_PORT_HOST_ID, &host);
+	}
 	return request(msg, NULL, NULL);
 }
 
@@ -611,8 +627,8 @@ int do_port(struct cmdline *c)
 
 	if (!cmd || is(cmd, "show") || is(cmd, "list") || is(cmd, "ls"))
 		return port_show(c);
-	if (is(cmd, "add"))
-		return port_add(c);
+	if (is(cmd, "add") || is(cmd, "replace"))
+		return port_add(c, is(cmd, "replace"));
 	if (is(cmd, "set"))
 		return port_set(c);
 	if (is(cmd, "del") || is(cmd, "delete"))

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mwctl route: add, del, show, get.
+ * mwctl route: add, replace, set, del, show, get.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -14,6 +14,10 @@ void route_usage(void)
 {
 	fputs("Usage: mwctl route add router ROUTER PREFIX [from PREFIX] NEXTHOP\n"
 	      "                       [weight N] [id UUID]\n"
+	      "       mwctl route replace router ROUTER PREFIX [from PREFIX] NEXTHOP\n"
+	      "                       [weight N] id UUID\n"
+	      "       mwctl route set ROUTE-UUID [to PREFIX] [from PREFIX]\n"
+	      "                       [NEXTHOP | via GW] [weight N]\n"
 	      "       mwctl route del ROUTE-UUID\n"
 	      "       mwctl route del router ROUTER PREFIX [from PREFIX]\n"
 	      "                       [via GW] [port PORT]\n"
@@ -25,6 +29,9 @@ void route_usage(void)
 	      "NEXTHOP := { via GW port PORT | port PORT | blackhole | reject |\n"
 	      "             local }\n"
 	      "PREFIX := { A.B.C.D/LEN | A.B.C.D | default }\n"
+	      "replace: the route \"id UUID\" becomes what add would make; add if\n"
+	      "there is none. set: \"from default\" drops the source prefix,\n"
+	      "\"via 0.0.0.0\" the gateway.\n"
 	      "PROTO := { tcp | udp | icmp | NUMBER }\n"
 	      "ROUTER, PORT := { NAME | UUID }\n", stdout);
 }
@@ -221,7 +228,7 @@ static int route_args(struct cmdline *c, struct route_args *a)
 	return 0;
 }
 
-static int route_add(struct cmdline *c)
+static int route_add(struct cmdline *c, bool replace)
 {
 	struct route_args a = { 0 };
 	struct mwnl_uuid id, router, port;
@@ -237,6 +244,8 @@ static int route_add(struct cmdline *c)
 		return fail("\"via\" needs \"port PORT\"");
 	if (!a.port && !a.type)
 		return fail("route add needs a next hop: \"via GW port PORT\", \"port PORT\", \"blackhole\", \"reject\" or \"local\"");
+	if (replace && !a.have_id)
+		return fail("route replace needs \"id UUID\"");
 	if (new_id(a.have_id ? &a.id : NULL, &id))
 		return -1;
 	if (resolve(MW_ROUTER, a.router, NULL, &router))
@@ -244,7 +253,7 @@ static int route_add(struct cmdline *c)
 	if (a.port && resolve(MW_PORT, a.port, &router, &port))
 		return -1;
 
-	msg = new_msg(MIDWAY_CMD_ROUTE_NEW, 0);
+	msg = new_msg(MIDWAY_CMD_ROUTE_NEW, replace ? NLM_F_REPLACE : 0);
 	put_uuid(msg, MIDWAY_A_ROUTE_ID, &id);
 	put_uuid(msg, MIDWAY_A_ROUTE_ROUTER_ID, &router);
 	put_u32(msg, MIDWAY_A_ROUTE_DST, a.dst);
@@ -375,6 +384,70 @@ static int route_del(struct cmdline *c)
 	return request(msg, NULL, NULL);
 }
 
+struct route_reply {
+	struct mw_route	r;
+	bool		found;
+};
+
+static int route_get_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct route_reply *rr = arg;
+
+	if (!rr->found && !route_parse(nlh, &rr->r))
+		rr->found = true;
+	return 0;
+}
+
+/*
+ * ROUTE_SET: what is given changes, the rest stays. The route is read
+ * first for its router, in which a port is named.
+ */
+static int route_set(struct cmdline *c)
+{
+	struct route_args a = { 0 };
+	struct route_reply rr = { 0 };
+	const char *arg = cl_next(c);
+	struct mwnl_uuid id, port;
+	struct nl_msg *msg;
+
+	if (!arg || mwnl_uuid_parse(arg, &id))
+		return fail("route set needs ROUTE-UUID");
+	if (route_args(c, &a))
+		return -1;
+	if (a.router || a.have_id)
+		return fail("route set takes the route's id first, and no \"router\" or \"id\"");
+	msg = new_msg(MIDWAY_CMD_ROUTE_GET, 0);
+	put_uuid(msg, MIDWAY_A_ROUTE_ID, &id);
+	if (request(msg, route_get_reply, &rr))
+		return -1;
+	if (!rr.found)
+		return fail("the kernel sent no route");
+	if (a.port && resolve(MW_PORT, a.port, &rr.r.router, &port))
+		return -1;
+
+	msg = new_msg(MIDWAY_CMD_ROUTE_SET, 0);
+	put_uuid(msg, MIDWAY_A_ROUTE_ID, &id);
+	if (a.has_dst) {
+		put_u32(msg, MIDWAY_A_ROUTE_DST, a.dst);
+		put_u8(msg, MIDWAY_A_ROUTE_DST_LEN, a.dst_len);
+	}
+	if (a.has_src) {
+		put_u32(msg, MIDWAY_A_ROUTE_SRC, a.src);
+		put_u8(msg, MIDWAY_A_ROUTE_SRC_LEN, a.src_len);
+	}
+	if (a.port) {
+		put_u8(msg, MIDWAY_A_ROUTE_NH_TYPE, MIDWAY_NH_PORT);
+		put_uuid(msg, MIDWAY_A_ROUTE_PORT_ID, &port);
+	} else if (a.type) {
+		put_u8(msg, MIDWAY_A_ROUTE_NH_TYPE, a.type);
+	}
+	if (a.has_gw)
+		put_u32(msg, MIDWAY_A_ROUTE_GATEWAY, a.gw);
+	if (a.weight)
+		put_u32(msg, MIDWAY_A_ROUTE_WEIGHT, a.weight);
+	return request(msg, NULL, NULL);
+}
+
 /* Print, under a heading, the routes of @router not printed yet. */
 static void route_print_group(const struct vec *routes, bool *done,
 			      const struct mwnl_uuid *router)
@@ -475,20 +548,6 @@ static int parse_proto(const char *s, uint8_t *proto)
 		return fail("invalid proto \"%s\" (tcp, udp, icmp or 0..255)",
 			    s);
 	*proto = v;
-	return 0;
-}
-
-struct route_reply {
-	struct mw_route	r;
-	bool		found;
-};
-
-static int route_get_reply(struct nlmsghdr *nlh, void *arg)
-{
-	struct route_reply *rr = arg;
-
-	if (!rr->found && !route_parse(nlh, &rr->r))
-		rr->found = true;
 	return 0;
 }
 
@@ -602,8 +661,10 @@ int do_route(struct cmdline *c)
 
 	if (!cmd || is(cmd, "show") || is(cmd, "list") || is(cmd, "ls"))
 		return route_show(c);
-	if (is(cmd, "add"))
-		return route_add(c);
+	if (is(cmd, "add") || is(cmd, "replace"))
+		return route_add(c, is(cmd, "replace"));
+	if (is(cmd, "set"))
+		return route_set(c);
 	if (is(cmd, "del") || is(cmd, "delete"))
 		return route_del(c);
 	if (is(cmd, "get"))

@@ -12,6 +12,7 @@
 void router_usage(void)
 {
 	fputs("Usage: mwctl router add name NAME [id UUID] [down] [ICMP]\n"
+	      "       mwctl router replace name NAME id UUID [down] [ICMP]\n"
 	      "       mwctl router set ROUTER [name NAME] [up|down] [ICMP]\n"
 	      "       mwctl router del ROUTER [cascade]\n"
 	      "       mwctl [-j] [-p] router show [ROUTER]\n"
@@ -109,7 +110,7 @@ static void put_icmp(struct nl_msg *msg, int64_t rate, int64_t burst)
 		put_u32(msg, MIDWAY_A_ROUTER_ICMP_BURST, burst);
 }
 
-static int router_add(struct cmdline *c)
+static int router_add(struct cmdline *c, bool replace)
 {
 	struct mwnl_uuid given, id;
 	const char *name = NULL, *arg;
@@ -141,10 +142,12 @@ static int router_add(struct cmdline *c)
 	}
 	if (!name)
 		return fail("router add needs \"name NAME\"");
+	if (replace && !have_id)
+		return fail("router replace needs \"id UUID\"");
 	if (new_id(have_id ? &given : NULL, &id))
 		return -1;
 
-	msg = new_msg(MIDWAY_CMD_ROUTER_NEW, 0);
+	msg = new_msg(MIDWAY_CMD_ROUTER_NEW, replace ? NLM_F_REPLACE : 0);
 	put_uuid(msg, MIDWAY_A_ROUTER_ID, &id);
 	put_str(msg, MIDWAY_A_ROUTER_NAME, name);
 	put_u8(msg, MIDWAY_A_ROUTER_ADMIN_UP, up);
@@ -257,8 +260,8 @@ int do_router(struct cmdline *c)
 
 	if (!cmd || is(cmd, "show") || is(cmd, "list") || is(cmd, "ls"))
 		return router_show(c);
-	if (is(cmd, "add"))
-		return router_add(c);
+	if (is(cmd, "add") || is(cmd, "replace"))
+		return router_add(c, is(cmd, "replace"));
 	if (is(cmd, "set"))
 		return router_set(c);
 	if (is(cmd, "del") || is(cmd, "delete"))
