@@ -78,9 +78,10 @@ void mw_port_refresh(struct mw_net *mn, struct mw_port *p)
 	if (up == p->oper_up)
 		return;
 	WRITE_ONCE(p->oper_up, up);
+	/* The cause first: then the ROUTE_STATE of the routes via it. */
+	mw_notify(mn, MIDWAY_CMD_PORT_STATE, p, NULL);
 	list_for_each_entry(rt, &p->routes, port_node)
 		mw_route_refresh(mn, rt);
-	mw_notify(mn, MIDWAY_CMD_PORT_STATE, p, NULL);
 }
 
 /*
