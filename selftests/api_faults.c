@@ -2051,6 +2051,64 @@ static struct step *route_del(int n, int want)
 	return st;
 }
 
+/*
+ * ROUTE_SET of route @n to what @r says, every attribute given (gateway
+ * and source 0: none). Its old and new prefixes are probed.
+ */
+static struct step *route_set(int n, struct route r, int want)
+{
+	char a[20];
+	struct step *st;
+
+	st = step_new(MIDWAY_CMD_ROUTE_SET, want, "ROUTE_SET T%d %s/%d%s%.0d%s%s", n,
+		      ip_str(r.dst, a), r.len, r.nh == MIDWAY_NH_PORT ? " via P" : " ",
+		      r.nh == MIDWAY_NH_PORT ? r.port : 0,
+		      r.nh == MIDWAY_NH_PORT ? "" : nh_name[r.nh], r.slen ? " with src" : "");
+	r.router = T.route[n].router;
+	st->routers = 1u << r.router;
+	route_probes(n);
+	mw_put_id(st->msg, MIDWAY_A_ROUTE_ID, TID(n));
+	put_ip(st, MIDWAY_A_ROUTE_DST, r.dst);
+	nla_put_u8(st->msg, MIDWAY_A_ROUTE_DST_LEN, r.len);
+	nla_put_u8(st->msg, MIDWAY_A_ROUTE_NH_TYPE, r.nh);
+	put_ip(st, MIDWAY_A_ROUTE_SRC, r.src);
+	nla_put_u8(st->msg, MIDWAY_A_ROUTE_SRC_LEN, r.slen);
+	if (r.nh == MIDWAY_NH_PORT) {
+		mw_put_id(st->msg, MIDWAY_A_ROUTE_PORT_ID, PID(r.port));
+		put_ip(st, MIDWAY_A_ROUTE_GATEWAY, r.gw);
+	}
+	nla_put_u32(st->msg, MIDWAY_A_ROUTE_WEIGHT, r.weight ?: MIDWAY_WEIGHT_DEFAULT);
+	if (!want) {
+		r.used = true;
+		T.route[n] = r;
+		route_probes(n);
+	}
+	return st;
+}
+
+#define ROUTE_SET(n, ...)	route_set((n), (struct route){ __VA_ARGS__ }, 0)
+
+/* The last step, with NLM_F_REPLACE: a NEW that replaces. */
+static void replace_last(void)
+{
+	struct step *st = &T.step[T.n - 1];
+
+	nlmsg_hdr(st->msg)->nlmsg_flags |= NLM_F_REPLACE;
+	snprintf(st->what + strlen(st->what), sizeof(st->what) - strlen(st->what),
+		 " (replace)");
+}
+
+/* PORT_SET of @n with the all-zero HOST_ID: on no host. */
+static void port_unplace(int n)
+{
+	static const uint8_t zero[MIDWAY_UUID_LEN];
+	struct step *st = step_new(MIDWAY_CMD_PORT_SET, 0, "PORT_SET P%d host none", n);
+
+	st->routers = port_routers(n);
+	mw_put_id(st->msg, MIDWAY_A_PORT_ID, PID(n));
+	nla_put(st->msg, MIDWAY_A_PORT_HOST_ID, sizeof(zero), zero);
+}
+
 static void neigh(uint8_t cmd, int port, uint32_t addr, int mac, int want)
 {
 	char a[20];
@@ -2274,6 +2332,26 @@ static void script(int n24)
 	neigh(MIDWAY_CMD_NEIGH_NEW, 2, IP(10, 0, 2, 10), 1, 0);
 	neigh(MIDWAY_CMD_NEIGH_DEL, 1, IP(10, 0, 1, 11), 0, 0);
 	neigh(MIDWAY_CMD_NEIGH_DEL, 1, IP(10, 0, 1, 99), 0, -ENOENT);
+
+	/* Routes changed in place: ROUTE_SET and NEW with NLM_F_REPLACE. */
+	ROUTE_SET(10, .dst = IP(10, 2, 0, 0), .len = 16, VIA(1), .gw = IP(10, 0, 1, 2),
+		  .weight = 50);	/* same prefix: leaves the ECMP group */
+	ROUTE_SET(1, .dst = IP(10, 11, 0, 0), .len = 16, VIA(1), .gw = IP(10, 0, 1, 254));
+	ROUTE_SET(1, .dst = IP(10, 4, 0, 0), .len = 16, VIA(2));	/* into a group */
+	ROUTE_SET(3, .dst = IP(192, 168, 0, 0), .len = 16, .nh = MIDWAY_NH_BLACKHOLE);
+	ROUTE_SET(7, .dst = IP(10, 7, 0, 0), .len = 16, VIA(1), .src = IP(172, 16, 0, 0),
+		  .slen = 12);
+	route_set(5, (struct route){ .dst = IP(10, 2, 0, 0), .len = 16, VIA(1),
+		  .gw = IP(10, 0, 1, 2), .weight = 50 }, -EEXIST);	/* T10 now */
+	ROUTE(5, .router = 1, .dst = IP(10, 55, 0, 0), .len = 16, VIA(2));
+	replace_last();
+	router_new(2, "r2c", -1);
+	replace_last();
+	host_new(2, "hv2c", IP(192, 0, 2, 22), -1);
+	replace_last();
+	port_new(2, 1, MIDWAY_PORT_KIND_EXTERIOR, 1, 0, 102, IP(10, 0, 2, 1), 24, 0);
+	replace_last();
+	port_unplace(2);
 
 	/* Groups shrink; sources go. */
 	route_del(33, 0);

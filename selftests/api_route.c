@@ -802,7 +802,7 @@ TEST_F(route, new_replace)
  * unregisters them all in one locked section). A HOST_SET, which takes
  * RTNL, shows how long it was held.
  */
-TEST_F(route, no_wait_for_rtnl)
+TEST_F_TIMEOUT(route, no_wait_for_rtnl, 600)
 {
 	const char *env = getenv("MW_RTNL_DEVS");
 	int ndev = env ? atoi(env) : 3000, i, done = 0, pfd[2];
