@@ -32,6 +32,7 @@
 #  6. concurrency: writers creating ports at once never share a tunnel key;
 #     a router deleted while ports are added to it leaves no dangling port.
 #  7. cascade deletes leave no reference behind.
+# shellcheck disable=SC2317  # helpers called by check, refuse and wait_for
 set -u
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=selftests/lib.sh
@@ -47,9 +48,8 @@ zk_trap "rm -rf $T"
 # mt ARGS: mwtopo as the operator; mt_as CRED ARGS: with other credentials.
 mt() { "$MWTOPO" --zk "$ZK" --root "$ROOT" --credentials "$T/op.cred" "$@"; }
 mt_as() { local c=$1; shift; "$MWTOPO" --zk "$ZK" --root "$ROOT" --credentials "$c" "$@"; }
-# jqs FILTER: on "show -j"; jqd FILTER: on "dump".
+# jqs FILTER: on "show -j".
 jqs() { mt -j show | jq -r "$@"; }
-jqd() { mt dump | jq -r "$@"; }
 # refuse WHAT STATUS REGEX CMD...: CMD exits with STATUS, its error matches.
 refuse() {
 	local what=$1 want=$2 re=$3 rc
@@ -146,6 +146,7 @@ check_eq "provider routes each tenant's net via its interior port" \
 check_eq "tenantA: link port peered with the provider's, default route, VM route" \
 	"$(S '.routers[] | select(.name == "tenantA") | [(.ports[] | "\(.name) \(.kind) \(.addr) \(.peer_name)"), (.routes[] | "\(.dst) \(.port_name) \(.gateway)")] | join(", ")')" \
 	"to-provider interior 169.254.1.2/30 to-tenantA, vm exterior 10.1.0.1/24 null, 0.0.0.0/0 to-provider 169.254.1.1, 10.1.0.0/24 vm null"
+# shellcheck disable=SC2016  # a jq variable
 check_eq "the peers name each other (ids)" \
 	"$(S '[.routers[].ports[] | select(.kind == "interior")] | (map({key: .id, value: .peer}) | from_entries) as $m | map($m[.peer] == .id) | all')" true
 check_eq "with nothing alive: interior routes used, exterior ones not" \

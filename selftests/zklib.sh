@@ -146,10 +146,19 @@ zk_start() {
 	zk_wait "${all[@]}"
 }
 
+# The servers named ($1), or all: into "list" (the caller's local). No
+# process substitution: the test VM has no /dev/fd.
+_zk_list() {
+	local i
+	list=()
+	if [ $# -gt 0 ]; then list=("$1"); return; fi
+	for ((i = 1; i <= ZK_N; i++)); do list+=("$i"); done
+}
+
 # zk_stop [I]: stop server I (default: all of them), SIGTERM then SIGKILL.
 zk_stop() {
 	local i pid t list
-	if [ $# -gt 0 ]; then list=("$1"); else list=($(seq 1 "$ZK_N")); fi
+	_zk_list "$@"
 	for i in "${list[@]}"; do
 		pid=${ZK_PIDS[i]:-}
 		[ -n "$pid" ] || continue
@@ -166,7 +175,7 @@ zk_stop() {
 # waits until it serves again.
 zk_restart() {
 	local i list
-	if [ $# -gt 0 ]; then list=("$1"); else list=($(seq 1 "$ZK_N")); fi
+	_zk_list "$@"
 	zk_stop "$@"
 	for i in "${list[@]}"; do _zk_launch "$i"; done
 	zk_wait "${list[@]}"
@@ -177,7 +186,7 @@ zk_cleanup() {
 	[ -n "$ZK_DIR" ] || return 0
 	zk_stop
 	rm -rf "$ZK_DIR"
-	ZK_DIR= ZK_N=0 ZK_PIDS=()
+	ZK_DIR='' ZK_N=0 ZK_PIDS=()
 }
 
 # zk_trap [CMD...]: on EXIT, run the commands given (a test's own cleanup,

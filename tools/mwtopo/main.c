@@ -95,7 +95,16 @@ static const char *cred_default(void)
 int main(int argc, char **argv)
 {
 	struct cmdline c;
-	const char *obj, *v, *env;
+	const char *obj, *v, *env, *timeout = NULL;
+	const struct {
+		const char	*name;
+		const char	**val;
+	} globals[] = {
+		{ "--zk",		&opt.zk },
+		{ "--root",		&opt.root },
+		{ "--credentials",	&opt.cred_file },
+		{ "--timeout",		&timeout },
+	};
 	bool bad = false;
 	uint32_t ms;
 	int ret = -1;
@@ -110,17 +119,16 @@ int main(int argc, char **argv)
 	     argc--, argv++) {
 		const char *a = argv[0];
 
-		if ((v = opt_value(&argc, &argv, "--zk", &bad))) {
-			opt.zk = v;
-		} else if ((v = opt_value(&argc, &argv, "--root", &bad))) {
-			opt.root = v;
-		} else if ((v = opt_value(&argc, &argv, "--credentials",
-					  &bad))) {
-			opt.cred_file = v;
-		} else if ((v = opt_value(&argc, &argv, "--timeout", &bad))) {
-			if (parse_u32("--timeout", v, 100, 600000, &ms))
-				return EXIT_USAGE;
-			opt.timeout_ms = ms;
+		const char **dst = NULL;
+
+		for (i = 0; i < sizeof(globals) / sizeof(globals[0]) && !dst && !bad;
+		     i++) {
+			v = opt_value(&argc, &argv, globals[i].name, &bad);
+			if (v)
+				dst = globals[i].val;
+		}
+		if (dst) {
+			*dst = v;
 		} else if (bad) {
 			return EXIT_USAGE;
 		} else if (is(a, "-j") || is(a, "-json") || is(a, "--json")) {
@@ -138,6 +146,11 @@ int main(int argc, char **argv)
 	}
 	if (bad)
 		return EXIT_USAGE;
+	if (timeout) {
+		if (parse_u32("--timeout", timeout, 100, 600000, &ms))
+			return EXIT_USAGE;
+		opt.timeout_ms = ms;
+	}
 	if (opt.cred_file && (!*opt.cred_file || is(opt.cred_file, "none")))
 		opt.cred_file = NULL;
 	if (!zkc_root_ok(opt.root)) {

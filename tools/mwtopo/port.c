@@ -170,7 +170,8 @@ int port_add(struct store *s, struct txn *tx, struct topo_obj *o)
 	struct topo_obj peer;
 	int ret;
 
-	if ((q = topo_get(s->t, TOPO_PORT, o->node)))
+	q = topo_get(s->t, TOPO_PORT, o->node);
+	if (q)
 		return fail("id %s is taken by port \"%s\" of router \"%s\"",
 			    o->node, q->port.name,
 			    label(s, TOPO_ROUTER, &q->port.router));
@@ -521,9 +522,12 @@ static int port_list(struct store *s, void *arg)
 	cJSON *arr = opt.json ? jcheck(cJSON_CreateArray()) : NULL;
 	size_t n;
 
-	if (router && !(r = resolve(s, TOPO_ROUTER, router, NULL))) {
-		cJSON_Delete(arr);
-		return -1;
+	if (router) {
+		r = resolve(s, TOPO_ROUTER, router, NULL);
+		if (!r) {
+			cJSON_Delete(arr);
+			return -1;
+		}
 	}
 	list = sorted_list(s, TOPO_PORT, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -548,8 +552,11 @@ static int parse_opts(struct cmdline *c, struct port_args *a)
 	bool b;
 
 	while ((arg = cl_next(c))) {
-		if (!is(arg, "cascade") && !(v = cl_value(c, arg)))
-			return ERR_USAGE;
+		if (!is(arg, "cascade")) {
+			v = cl_value(c, arg);
+			if (!v)
+				return ERR_USAGE;
+		}
 		if (create && is(arg, "id")) {
 			if (parse_uuid("id", v, &a->given))
 				return ERR_USAGE;

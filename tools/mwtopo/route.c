@@ -151,9 +151,12 @@ static int route_list(struct store *s, void *arg)
 	cJSON *arr = opt.json ? jcheck(cJSON_CreateArray()) : NULL;
 	size_t n;
 
-	if (router && !(r = resolve(s, TOPO_ROUTER, router, NULL))) {
-		cJSON_Delete(arr);
-		return -1;
+	if (router) {
+		r = resolve(s, TOPO_ROUTER, router, NULL);
+		if (!r) {
+			cJSON_Delete(arr);
+			return -1;
+		}
 	}
 	list = sorted_list(s, TOPO_ROUTE, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -266,7 +269,8 @@ int do_route(struct cmdline *c)
 		a.route = cl_next(c);
 		if (!a.route)
 			return usage_err("route delete: which route?");
-		if ((arg = cl_next(c)))
+		arg = cl_next(c);
+		if (arg)
 			return bad_arg(c, arg);
 		return run_cmd(plan_delete, done_delete, &a);
 	}

@@ -33,10 +33,12 @@ static int plan_create(struct store *s, struct txn *tx, void *arg)
 	const struct topo_obj *o;
 	struct topo_obj r;
 
-	if (a->have_id && (o = topo_get_id(s->t, TOPO_ROUTER, &a->given)))
+	o = a->have_id ? topo_get_id(s->t, TOPO_ROUTER, &a->given) : NULL;
+	if (o)
 		return fail("id %s is taken by router \"%s\"", o->node,
 			    o->router.name);
-	if ((o = find_named(s, TOPO_ROUTER, a->name, NULL)))
+	o = find_named(s, TOPO_ROUTER, a->name, NULL);
+	if (o)
 		return fail("a router named \"%s\" exists: %s", a->name,
 			    o->node);
 	if (new_id(a->have_id ? &a->given : NULL, &a->id))
@@ -204,7 +206,8 @@ int do_router(struct cmdline *c)
 		return cmd ? 0 : ERR_USAGE;
 	}
 	if (is(cmd, "list") || is(cmd, "show")) {
-		if ((arg = cl_next(c)))
+		arg = cl_next(c);
+		if (arg)
 			return bad_arg(c, arg);
 		return run_show(router_list, NULL);
 	}

@@ -111,10 +111,12 @@ static int new_router(struct store *s, struct txn *tx, const char *name,
 	const struct topo_obj *o;
 	struct topo_obj r;
 
-	if (given && (o = topo_get_id(s->t, TOPO_ROUTER, given)))
+	o = given ? topo_get_id(s->t, TOPO_ROUTER, given) : NULL;
+	if (o)
 		return fail("id %s is taken by router \"%s\"", o->node,
 			    o->router.name);
-	if ((o = find_named(s, TOPO_ROUTER, name, NULL)))
+	o = find_named(s, TOPO_ROUTER, name, NULL);
+	if (o)
 		return fail("a router named \"%s\" exists: %s", name, o->node);
 	if (new_id(given, id))
 		return -1;
@@ -235,7 +237,8 @@ int do_provider(struct cmdline *c)
 	if (!is(cmd, "create"))
 		return bad_cmd(c, cmd);
 	while ((arg = cl_next(c))) {
-		if (!(v = cl_value(c, arg)))
+		v = cl_value(c, arg);
+		if (!v)
 			return ERR_USAGE;
 		if (is(arg, "name")) {
 			if (parse_name("name", v, &a.name))
@@ -383,8 +386,11 @@ static int plan_tenant(struct store *s, struct txn *tx, void *arg)
 	prov = resolve(s, TOPO_ROUTER, a->provider, NULL);
 	if (!prov)
 		return -1;
-	if (a->vm_host && !(host = resolve(s, TOPO_HOST, a->vm_host, NULL)))
-		return -1;
+	if (a->vm_host) {
+		host = resolve(s, TOPO_HOST, a->vm_host, NULL);
+		if (!host)
+			return -1;
+	}
 	for (int i = 0; i < a->nnets; i++) {
 		struct overlap f = { .router = &prov->id, .addr = a->net[i],
 				     .len = a->net_len[i] };
@@ -405,11 +411,10 @@ static int plan_tenant(struct store *s, struct txn *tx, void *arg)
 	if (a->vm && vm_net < 0)
 		return fail("vm-addr %s is in none of the tenant's nets",
 			    prefix_str(a->vm_addr, a->vm_len));
-	if (a->have_link) {
+	if (a->have_link)
 		link = a->link;
-	} else if (link_pick(s, &prov->id, &link)) {
+	else if (link_pick(s, &prov->id, &link))
 		return -1;
-	}
 	snprintf(pname, sizeof(pname), "to-%s", a->name);
 	snprintf(tname, sizeof(tname), "to-%s", prov->router.name[0] ?
 		 prov->router.name : "provider");
@@ -467,7 +472,8 @@ int do_tenant(struct cmdline *c)
 			a.vm = true;
 			continue;
 		}
-		if (!(v = cl_value(c, arg)))
+		v = cl_value(c, arg);
+		if (!v)
 			return ERR_USAGE;
 		if (is(arg, "provider")) {
 			a.provider = v;
