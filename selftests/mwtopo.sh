@@ -31,7 +31,7 @@
 #     creates with zkCli) make a route used; they go with the session.
 #  6. concurrency: writers creating ports at once never share a tunnel key;
 #     a router deleted while ports are added to it leaves no dangling port.
-#  7. cascade deletes leave no reference behind.
+#  7. cascade deletes (and tenant delete) leave no reference behind.
 # shellcheck disable=SC2317  # helpers called by check, refuse and wait_for
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -309,6 +309,9 @@ check "router delete tenantB cascade" quiet mt router delete tenantB cascade
 check_eq "the provider's end of the link is unpeered" \
 	"$(jqs "$prov | .ports[] | select(.name == \"to-tenantB\") | .peer")" null
 check "host delete gw2 cascade (its binding goes)" quiet mt host delete gw2 cascade
+check "tenant delete tenantA" quiet mt tenant delete tenantA
+check_eq "the provider's link port and route to tenantA are gone too" \
+	"$(jqs "[$prov | (.ports[] | select(.name == \"to-tenantA\")), (.routes[] | select(.dst == \"10.1.0.0/24\"))] | length")" 0
 check "no document refers to a missing one" refs_sound
 check "the keys sound" keys_sound
 

@@ -267,6 +267,8 @@ int bind_add(struct store *s, struct txn *tx, const struct topo_obj *port,
 int port_validate(const struct store *s, const struct topo_obj *o);
 /* Stage deleting port @p with its key, routes and binding; clear its peer. */
 int port_remove(struct store *s, struct txn *tx, const struct topo_obj *p);
+/* Stage deleting a router with everything port_remove() removes. */
+int router_remove(struct store *s, struct txn *tx, const struct mwnl_uuid *router);
 /* What refers to port @p, as text ("route X, binding ..."); "" if nothing. */
 void port_refs(const struct store *s, const struct topo_obj *p, char *buf,
 	       size_t size);

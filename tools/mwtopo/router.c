@@ -121,30 +121,13 @@ static int ref_one(const struct topo_obj *o, void *arg)
 	return 0;
 }
 
-static int plan_delete(struct store *s, struct txn *tx, void *arg)
+int router_remove(struct store *s, struct txn *tx, const struct mwnl_uuid *router)
 {
-	struct router_args *a = arg;
-	const struct topo_obj *o = resolve(s, TOPO_ROUTER, a->which, NULL);
-	struct mwnl_uuid id;
-	char buf[1024] = "";
-	struct refs r = { .s = s, .buf = buf, .size = sizeof(buf) };
+	const struct mwnl_uuid id = *router;	/* @router may go */
 	const struct topo_obj **list;
 	size_t n;
 	int ret = 0;
 
-	if (!o)
-		return -1;
-	id = o->id;
-	a->id = id;
-	r.router = &id;
-	if (!a->cascade) {
-		topo_walk(s->t, TOPO_PORT, ref_one, &r);
-		topo_walk(s->t, TOPO_ROUTE, ref_one, &r);
-		if (r.n)
-			return fail("router \"%s\" still has %s (delete them, or \"cascade\")",
-				    label(s, TOPO_ROUTER, &id), buf);
-		return stage_delete(s, tx, TOPO_ROUTER, o->node);
-	}
 	/* Its ports (with their keys, bindings, routes via them), its routes. */
 	list = sorted_list(s, TOPO_PORT, &n);
 	for (size_t i = 0; i < n && !ret; i++)
@@ -163,9 +146,28 @@ static int plan_delete(struct store *s, struct txn *tx, void *arg)
 			ret = stage_delete(s, tx, TOPO_ROUTE, node);
 		}
 	free(list);
-	if (ret)
-		return ret;
-	return stage_delete(s, tx, TOPO_ROUTER, uuid_str(&id));
+	return ret ?: stage_delete(s, tx, TOPO_ROUTER, uuid_str(&id));
+}
+
+static int plan_delete(struct store *s, struct txn *tx, void *arg)
+{
+	struct router_args *a = arg;
+	const struct topo_obj *o = resolve(s, TOPO_ROUTER, a->which, NULL);
+	char buf[1024] = "";
+	struct refs r = { .s = s, .buf = buf, .size = sizeof(buf) };
+
+	if (!o)
+		return -1;
+	a->id = o->id;
+	if (a->cascade)
+		return router_remove(s, tx, &a->id);
+	r.router = &a->id;
+	topo_walk(s->t, TOPO_PORT, ref_one, &r);
+	topo_walk(s->t, TOPO_ROUTE, ref_one, &r);
+	if (r.n)
+		return fail("router \"%s\" still has %s (delete them, or \"cascade\")",
+			    label(s, TOPO_ROUTER, &a->id), buf);
+	return stage_delete(s, tx, TOPO_ROUTER, o->node);
 }
 
 static void done_delete(struct store *s, void *arg)

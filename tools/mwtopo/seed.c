@@ -39,7 +39,8 @@ void provider_usage(void)
 
 void tenant_usage(void)
 {
-	fputs("Usage: mwtopo tenant create NAME provider ROUTER net PREFIX[,PREFIX...]\n"
+	fputs("Usage: mwtopo tenant delete TENANT\n"
+	      "       mwtopo tenant create NAME provider ROUTER net PREFIX[,PREFIX...]\n"
 	      "                  [link-net PREFIX/30] [id UUID]\n"
 	      "                  [vm-port] [vm-addr A.B.C.D/LEN] [vm-host HOST vm-interface IFNAME]\n"
 	      "       (link-net: default the first free /30 of " LINK_POOL ";\n"
@@ -449,6 +450,54 @@ static void done_tenant(struct store *s, void *arg)
 	print_tree(s, &((struct tenant_args *)arg)->id);
 }
 
+/*
+ * tenant delete: the tenant router with its ports, routes, bindings and
+ * keys, and on the other end of each of its links the peer port with the
+ * routes via it (the provider's routes to the tenant's nets).
+ */
+static int plan_tenant_delete(struct store *s, struct txn *tx, void *arg)
+{
+	struct tenant_args *a = arg;
+	const struct topo_obj *r = resolve(s, TOPO_ROUTER, a->name, NULL);
+	const struct topo_obj **ports;
+	struct topo_obj peers[NETS_MAX];
+	size_t n, np = 0;
+	int ret;
+
+	if (!r)
+		return -1;
+	a->id = r->id;
+	ports = sorted_list(s, TOPO_PORT, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct topo_obj *q;
+
+		if (!mwnl_uuid_eq(&ports[i]->port.router, &a->id) ||
+		    mwnl_uuid_is_zero(&ports[i]->port.peer))
+			continue;
+		q = topo_get_id(s->t, TOPO_PORT, &ports[i]->port.peer);
+		if (!q || mwnl_uuid_eq(&q->port.router, &a->id))
+			continue;
+		if (np == NETS_MAX) {
+			free(ports);
+			return fail("tenant \"%s\" has more than %d links",
+				    a->name, NETS_MAX);
+		}
+		peers[np++] = *q;
+	}
+	free(ports);
+	ret = router_remove(s, tx, &a->id);
+	for (size_t i = 0; i < np && !ret; i++)
+		ret = port_remove(s, tx, &peers[i]);
+	return ret;
+}
+
+static void done_tenant_delete(struct store *s, void *arg)
+{
+	if (!opt.json)
+		printf("tenant %s deleted\n",
+		       uuid_str(&((struct tenant_args *)arg)->id));
+}
+
 int do_tenant(struct cmdline *c)
 {
 	struct tenant_args a = { 0 };
@@ -459,6 +508,15 @@ int do_tenant(struct cmdline *c)
 	if (!cmd || is(cmd, "help")) {
 		tenant_usage();
 		return cmd ? 0 : ERR_USAGE;
+	}
+	if (is(cmd, "delete")) {
+		a.name = cl_next(c);
+		if (!a.name)
+			return usage_err("tenant delete: which tenant?");
+		arg = cl_next(c);
+		if (arg)
+			return bad_arg(c, arg);
+		return run_cmd(plan_tenant_delete, done_tenant_delete, &a);
 	}
 	if (!is(cmd, "create"))
 		return bad_cmd(c, cmd);
