@@ -117,9 +117,7 @@ static int plan_delete(struct store *s, struct txn *tx, void *arg)
 
 static void done_delete(struct store *s, void *arg)
 {
-	if (!opt.json)
-		printf("host %s deleted\n",
-		       uuid_str(&((struct host_args *)arg)->id));
+	print_done("host", "deleted", uuid_str(&((struct host_args *)arg)->id));
 }
 
 static int host_list(struct store *s, void *arg)

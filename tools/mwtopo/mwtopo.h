@@ -221,6 +221,8 @@ void print_port(const struct store *s, const struct topo_obj *o,
 void print_route(const struct store *s, const struct topo_obj *o,
 		 const char *indent);
 void print_host(const struct store *s, const struct mwnl_uuid *id);
+/* "port ID deleted", or {"object":"port","id":ID,"done":"deleted"}. */
+void print_done(const char *object, const char *verb, const char *id);
 /* Print @j (taken) on one line. */
 void json_print(cJSON *j);
 cJSON *jcheck(cJSON *j);

@@ -347,3 +347,18 @@ const struct topo_obj **sorted_list(const struct store *s,
 	qsort(v, *n, sizeof(*v), obj_cmp);
 	return v;
 }
+
+void print_done(const char *object, const char *verb, const char *id)
+{
+	cJSON *j;
+
+	if (!opt.json) {
+		printf("%s %s %s\n", object, id, verb);
+		return;
+	}
+	j = jcheck(cJSON_CreateObject());
+	jstr(j, "object", object);
+	jstr(j, "id", id);
+	jstr(j, "done", verb);
+	json_print(j);
+}

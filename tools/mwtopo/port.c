@@ -474,9 +474,7 @@ static int plan_delete(struct store *s, struct txn *tx, void *arg)
 
 static void done_delete(struct store *s, void *arg)
 {
-	if (!opt.json)
-		printf("port %s deleted\n",
-		       uuid_str(&((struct port_args *)arg)->id));
+	print_done("port", "deleted", uuid_str(&((struct port_args *)arg)->id));
 }
 
 static int plan_bind(struct store *s, struct txn *tx, void *arg)
@@ -510,9 +508,7 @@ static int plan_unbind(struct store *s, struct txn *tx, void *arg)
 
 static void done_unbind(struct store *s, void *arg)
 {
-	if (!opt.json)
-		printf("port %s unbound\n",
-		       uuid_str(&((struct port_args *)arg)->id));
+	print_done("port", "unbound", uuid_str(&((struct port_args *)arg)->id));
 }
 
 static int port_list(struct store *s, void *arg)

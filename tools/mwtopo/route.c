@@ -139,9 +139,7 @@ static int plan_delete(struct store *s, struct txn *tx, void *arg)
 
 static void done_delete(struct store *s, void *arg)
 {
-	if (!opt.json)
-		printf("route %s deleted\n",
-		       uuid_str(&((struct route_args *)arg)->id));
+	print_done("route", "deleted", uuid_str(&((struct route_args *)arg)->id));
 }
 
 static int route_list(struct store *s, void *arg)

@@ -174,8 +174,7 @@ static void done_delete(struct store *s, void *arg)
 {
 	struct router_args *a = arg;
 
-	if (!opt.json)
-		printf("router %s deleted\n", uuid_str(&a->id));
+	print_done("router", "deleted", uuid_str(&a->id));
 }
 
 static int router_list(struct store *s, void *arg)

@@ -493,9 +493,7 @@ static int plan_tenant_delete(struct store *s, struct txn *tx, void *arg)
 
 static void done_tenant_delete(struct store *s, void *arg)
 {
-	if (!opt.json)
-		printf("tenant %s deleted\n",
-		       uuid_str(&((struct tenant_args *)arg)->id));
+	print_done("tenant", "deleted", uuid_str(&((struct tenant_args *)arg)->id));
 }
 
 int do_tenant(struct cmdline *c)
