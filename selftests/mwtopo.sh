@@ -30,7 +30,8 @@
 #  5. a live host and an active port (ephemeral nodes a controller session
 #     creates with zkCli) make a route used; they go with the session.
 #  6. concurrency: writers creating ports at once never share a tunnel key;
-#     a router deleted while ports are added to it leaves no dangling port.
+#     nor two routers a name; a router deleted while ports are added to it
+#     leaves no dangling port.
 #  7. cascade deletes (and tenant delete) leave no reference behind.
 # shellcheck disable=SC2317  # helpers called by check, refuse and wait_for
 set -u
@@ -286,6 +287,14 @@ check_eq "42 ports on k1..k6" \
 	"$(jqs '[.routers[] | select(.name | startswith("k")) | .ports[]] | length')" 42
 check "concurrent writers: no tunnel key twice ($SECONDS s)" keys_unique
 check "concurrent writers: each key claimed by keys/<key>" keys_claimed
+
+# Six writers create a router of one name at once: one wins (the others
+# are refused after their retry: the name is taken).
+pids=()
+for i in 1 2 3 4 5 6; do mt router create twin >/dev/null 2>&1 & pids+=($!); done
+wait "${pids[@]}"
+check_eq "six writers, one router name: created once" \
+	"$(jqs '[.routers[] | select(.name == "twin")] | length')" 1
 
 # A router deleted while ports are being added to it: either wins, but
 # no port is left on a router that does not exist.

@@ -44,7 +44,7 @@ static int plan_create(struct store *s, struct txn *tx, void *arg)
 		return -1;
 	obj_new(&h, TOPO_HOST, &a->id);
 	snprintf(h.host.name, sizeof(h.host.name), "%s", a->name);
-	return stage_create(s, tx, &h);
+	return stage_create(s, tx, &h) ?: stage_ref(s, tx, TOPO_HOST, "");
 }
 
 static void done_show(struct store *s, void *arg)

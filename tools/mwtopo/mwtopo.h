@@ -158,7 +158,9 @@ int stage_delete(struct store *s, struct txn *tx, enum topo_kind kind,
 /*
  * A new reference to @node (a router a port is added to...): its version
  * is checked and bumped, so that a concurrent delete of it fails.
- * Nothing for a node created by this plan.
+ * Nothing for a node created by this plan. @node "" is the directory of
+ * @kind itself (config only): a new router or host name touches it, so
+ * that two writers cannot both take one name.
  */
 int stage_ref(struct store *s, struct txn *tx, enum topo_kind kind,
 	      const char *node);

@@ -47,7 +47,7 @@ static int plan_create(struct store *s, struct txn *tx, void *arg)
 	snprintf(r.router.name, sizeof(r.router.name), "%s", a->name);
 	if (a->admin >= 0)
 		r.router.admin_up = a->admin;
-	return stage_create(s, tx, &r);
+	return stage_create(s, tx, &r) ?: stage_ref(s, tx, TOPO_ROUTER, "");
 }
 
 static void done_show(struct store *s, void *arg)
@@ -83,7 +83,8 @@ static int plan_set(struct store *s, struct txn *tx, void *arg)
 	}
 	if (a->admin >= 0)
 		r.router.admin_up = a->admin;
-	return stage_update(s, tx, &r);
+	return stage_update(s, tx, &r) ?:
+	       (a->name ? stage_ref(s, tx, TOPO_ROUTER, "") : 0);
 }
 
 struct refs {

@@ -123,7 +123,7 @@ static int new_router(struct store *s, struct txn *tx, const char *name,
 		return -1;
 	obj_new(&r, TOPO_ROUTER, id);
 	snprintf(r.router.name, sizeof(r.router.name), "%s", name);
-	return stage_create(s, tx, &r);
+	return stage_create(s, tx, &r) ?: stage_ref(s, tx, TOPO_ROUTER, "");
 }
 
 static int new_port(struct store *s, struct txn *tx,

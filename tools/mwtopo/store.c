@@ -132,6 +132,41 @@ zhandle_t *store_connect(void)
 
 /* Reading ----------------------------------------------------------------- */
 
+/*
+ * A configuration directory itself, as a node of empty name: its version
+ * guards what is unique across the directory (router and host names), by
+ * stage_ref(s, tx, kind, "").
+ */
+static int load_node(struct store *s, enum topo_kind kind, const char *name,
+		     const char *path, char *buf)
+{
+	struct node *n, **slot;
+	struct Stat st;
+	int len = DOC_MAX, rc;
+
+	rc = zoo_get(s->zh, path, 0, buf, &len, &st);
+	if (rc != ZOK)
+		return zk_fail(rc, "reading", path);
+	if (len < 0)
+		len = 0;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		oom();
+	n->kind = kind;
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	n->version = st.version;
+	n->len = len;
+	n->data = malloc(len + 1);
+	if (!n->data)
+		oom();
+	memcpy(n->data, buf, len);
+	n->data[len] = '\0';
+	slot = tsearch(n, &s->nodes, node_cmp);
+	if (!slot)
+		oom();
+	return 0;
+}
+
 static int load_dir(struct store *s, enum topo_kind kind, char *buf)
 {
 	char dir[ZKC_PATH_MAX], path[ZKC_PATH_MAX], err[TOPO_ERR_MAX];
@@ -147,6 +182,13 @@ static int load_dir(struct store *s, enum topo_kind kind, char *buf)
 			    dir, s->root);
 	if (rc != ZOK)
 		return zk_fail(rc, "reading", dir);
+	if (kind < TOPO_ALIVE) {
+		ret = load_node(s, kind, "", dir, buf);
+		if (ret) {
+			deallocate_String_vector(&children);
+			return ret;
+		}
+	}
 	for (int i = 0; i < children.count && !ret; i++) {
 		const char *name = children.data[i];
 		struct node *n, **slot;
@@ -443,7 +485,7 @@ static int commit(struct store *s, struct txn *tx)
 		if (!c->path[i])
 			oom();
 		zkc_path(c->path[i], ZKC_PATH_MAX, s->root,
-			 topo_dir(op->kind), op->node);
+			 topo_dir(op->kind), op->node[0] ? op->node : NULL);
 		switch (op->type) {
 		case TXN_CREATE:
 			acl = dir_acl(s, op->kind);
@@ -615,8 +657,8 @@ static void dump_one(const void *nodep, VISIT which, void *closure)
 	cJSON *doc, *j = closure;
 	char path[ZKC_PATH_MAX];
 
-	if (which != postorder && which != leaf)
-		return;
+	if ((which != postorder && which != leaf) || !n->name[0])
+		return;	/* not the directories */
 	snprintf(path, sizeof(path), "%s/%s", topo_dir(n->kind), n->name);
 	doc = cJSON_ParseWithLength(n->data, n->len);
 	if (!doc)
