@@ -451,7 +451,10 @@ static int plan_set(struct store *s, struct txn *tx, void *arg)
 		return fail("port \"%s\" is an interior port: no VLAN",
 			    label(s, TOPO_PORT, &o.id));
 	apply(a, &o);
-	return port_validate(s, &o) ?: stage_update(s, tx, &o);
+	/* A new name or address is checked against the router's other ports. */
+	return port_validate(s, &o) ?: stage_update(s, tx, &o) ?:
+	       (a->name || a->addr > 0 ?
+		stage_ref(s, tx, TOPO_ROUTER, uuid_str(&o.port.router)) : 0);
 }
 
 static int plan_delete(struct store *s, struct txn *tx, void *arg)
