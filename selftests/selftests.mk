@@ -19,7 +19,7 @@ KSFT_HEADERS	:= $(KSFT_DIR)/kselftest.h $(KSFT_DIR)/kselftest_harness.h
 SELFTESTS_TESTS	:= api_router api_port api_route api_host api_misc api_tunnel \
 		   api_events api_dump api_faults
 
-SELFTESTS_HELPERS := mkobjs
+SELFTESTS_HELPERS := mkobjs zk_put
 SELFTESTS_BINS	:= $(addprefix $(BUILD)/selftests/, \
 		   $(SELFTESTS_TESTS) $(SELFTESTS_HELPERS))
 
@@ -38,6 +38,11 @@ selftests: $(SELFTESTS_BINS)
 SELFTESTS_MWNL	:= $(addprefix $(BUILD)/selftests/, api_dump api_events)
 $(SELFTESTS_MWNL): $(LIBMIDWAY) $(ROOT)/userspace/lib/mwnl.h
 $(SELFTESTS_MWNL): SELFTESTS_LIBS := $(LIBMIDWAY)
+
+# zk_put writes raw ZooKeeper nodes (selftests/midwayd.sh).
+$(BUILD)/selftests/zk_put: $(LIBMIDWAY)
+$(BUILD)/selftests/zk_put: SELFTESTS_CFLAGS += $(ZK_CFLAGS)
+$(BUILD)/selftests/zk_put: SELFTESTS_LIBS := $(LIBMIDWAY) $(ZK_LIBS) $(CRYPTO_LIBS) $(CJSON_LIBS)
 
 $(SELFTESTS_BINS): $(BUILD)/selftests/%: $(ROOT)/selftests/%.c $(SELFTESTS_DEPS)
 	@mkdir -p $(@D)

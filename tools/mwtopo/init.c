@@ -91,6 +91,7 @@ int do_init(struct cmdline *c)
 	zoo_op_t ops[INIT_MAX];
 	zoo_op_result_t res[INIT_MAX];
 	struct zkc_acls acls;
+	char *tmpl = NULL;
 	cJSON *j, *list;
 	zhandle_t *zh;
 	int cnt, nops = 0, rc = ZOK, ret = -1;
@@ -136,6 +137,9 @@ int do_init(struct cmdline *c)
 		if (!strcmp(op, ctl))
 			return fail("the operator and the controller have the same identity");
 		zkc_acls_init(&acls, op, ctl);
+		tmpl = zkc_acl_encode(&acls.ephemeral);
+		if (!tmpl)
+			return fail("out of memory");
 	} else {
 		warn("no credentials: creating %s with open ACLs, writable by anyone (development only)",
 		     opt.root);
@@ -156,7 +160,15 @@ int do_init(struct cmdline *c)
 				zk_fail(rc, "reading", nodes[i].path);
 				goto out;
 			}
-			zoo_create_op_init(&ops[nops], nodes[i].path, NULL, -1,
+			/*
+			 * A state directory holds the ACL of the nodes the
+			 * controllers create in it (zkc.h: zkc_acl_decode).
+			 */
+			zoo_create_op_init(&ops[nops], nodes[i].path,
+					   opt.cred_file && nodes[i].state ?
+					   tmpl : NULL,
+					   opt.cred_file && nodes[i].state ?
+					   (int)strlen(tmpl) : -1,
 					   !opt.cred_file ? &ZOO_OPEN_ACL_UNSAFE :
 					   nodes[i].state ? &acls.state :
 					   &acls.config, 0, NULL, 0);
@@ -197,5 +209,6 @@ int do_init(struct cmdline *c)
 	ret = 0;
 out:
 	zookeeper_close(zh);
+	free(tmpl);
 	return ret;
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
@@ -98,8 +99,88 @@ void zkc_acls_init(struct zkc_acls *a, const char *op_digest,
 	a->state_acl[1] = (struct ACL){
 		ZOO_PERM_READ | ZOO_PERM_CREATE | ZOO_PERM_DELETE,
 		{ digest, a->ctl } };
+	a->ephemeral_acl[0] = (struct ACL){ ZOO_PERM_READ, { digest, a->op } };
+	a->ephemeral_acl[1] = (struct ACL){ ZOO_PERM_ALL, { digest, a->ctl } };
 	a->config = (struct ACL_vector){ 2, a->config_acl };
+	a->ephemeral = (struct ACL_vector){ 2, a->ephemeral_acl };
 	a->state = (struct ACL_vector){ 2, a->state_acl };
+}
+
+char *zkc_acl_encode(const struct ACL_vector *v)
+{
+	cJSON *doc = cJSON_CreateObject(), *arr;
+	char *s = NULL;
+
+	if (!doc)
+		return NULL;
+	if (!cJSON_AddStringToObject(doc, "version", "1.0"))
+		goto out;
+	arr = cJSON_AddArrayToObject(doc, "acl");
+	if (!arr)
+		goto out;
+	for (int i = 0; i < v->count; i++) {
+		cJSON *e = cJSON_CreateObject();
+
+		if (!e)
+			goto out;
+		cJSON_AddItemToArray(arr, e);
+		if (!cJSON_AddStringToObject(e, "scheme", v->data[i].id.scheme) ||
+		    !cJSON_AddStringToObject(e, "id", v->data[i].id.id) ||
+		    !cJSON_AddNumberToObject(e, "perms", v->data[i].perms))
+			goto out;
+	}
+	s = cJSON_PrintUnformatted(doc);
+out:
+	cJSON_Delete(doc);
+	return s;
+}
+
+int zkc_acl_decode(const char *data, int len, struct ACL_vector *v)
+{
+	cJSON *doc, *arr, *e;
+	int n, i = 0, ret = -EINVAL;
+
+	memset(v, 0, sizeof(*v));
+	if (!data || len <= 0)
+		return -ENOENT;
+	doc = cJSON_ParseWithLength(data, len);
+	if (!doc)
+		return -EINVAL;
+	arr = cJSON_GetObjectItemCaseSensitive(doc, "acl");
+	if (!arr) {
+		ret = -ENOENT;
+		goto out;
+	}
+	n = cJSON_GetArraySize(arr);
+	if (!cJSON_IsArray(arr) || n <= 0)
+		goto out;
+	v->data = calloc(n, sizeof(*v->data));
+	if (!v->data)
+		goto out;
+	cJSON_ArrayForEach(e, arr) {
+		cJSON *sc = cJSON_GetObjectItemCaseSensitive(e, "scheme");
+		cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "id");
+		cJSON *pm = cJSON_GetObjectItemCaseSensitive(e, "perms");
+
+		if (!cJSON_IsString(sc) || !cJSON_IsString(id) ||
+		    !cJSON_IsNumber(pm) || pm->valueint <= 0 ||
+		    pm->valueint > ZOO_PERM_ALL)
+			goto bad;
+		v->data[i].id.scheme = strdup(sc->valuestring);
+		v->data[i].id.id = strdup(id->valuestring);
+		v->data[i].perms = pm->valueint;
+		v->count = ++i;
+		if (!v->data[i - 1].id.scheme || !v->data[i - 1].id.id)
+			goto bad;
+	}
+	ret = 0;
+	goto out;
+bad:
+	deallocate_ACL_vector(v);
+	memset(v, 0, sizeof(*v));
+out:
+	cJSON_Delete(doc);
+	return ret;
 }
 
 bool zkc_root_ok(const char *root)

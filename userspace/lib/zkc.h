@@ -38,19 +38,35 @@ int zkc_cred_digest(const struct zkc_cred *c, char out[ZKC_DIGEST_MAX]);
 /*
  * The ACLs of the trees (Documentation/zookeeper.md): config: operator all,
  * controller read; state directories: operator read, controller read,
- * create and delete. Built from the two digest ids.
+ * create and delete; the controllers' ephemeral nodes: operator read,
+ * controller all. Built from the two digest ids.
  */
 struct zkc_acls {
 	char	op[ZKC_DIGEST_MAX];
 	char	ctl[ZKC_DIGEST_MAX];
 	struct ACL config_acl[2];
 	struct ACL state_acl[2];
+	struct ACL ephemeral_acl[2];
 	struct ACL_vector config;
 	struct ACL_vector state;
+	struct ACL_vector ephemeral;	/* the controllers' nodes in state */
 };
 
 void zkc_acls_init(struct zkc_acls *a, const char *op_digest,
 		   const char *ctl_digest);
+
+/*
+ * The ACL the nodes created in a state directory take. ZooKeeper masks the
+ * digests in getACL answers (to anyone without ADMIN), so a controller
+ * cannot copy a directory's ACL: mwtopo init writes it, as JSON, as the
+ * data of the directory (readable only by the two identities):
+ *   {"version": "1.0", "acl": [{"scheme": "digest", "id": "user:hash",
+ *    "perms": 1}, ...]}
+ * encode: a malloc'd string or NULL; decode: 0 and @v allocated (free it
+ * with deallocate_ACL_vector()), or -EINVAL (-ENOENT: no "acl" in it).
+ */
+char *zkc_acl_encode(const struct ACL_vector *v);
+int zkc_acl_decode(const char *data, int len, struct ACL_vector *v);
 
 /*
  * "<root>/<dir>/<node>" (dir and node may be NULL). 0, or -ENAMETOOLONG.

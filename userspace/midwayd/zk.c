@@ -336,14 +336,31 @@ static void known_clear(struct zk *z)
 
 /* Ephemeral nodes --------------------------------------------------------- */
 
-/* The ACL of @dir, copied onto the nodes this controller creates in it. */
+/*
+ * The ACL of the nodes this controller creates in a state directory: the
+ * one mwtopo init wrote as the directory's data (zkc.h says why it cannot
+ * be copied from the directory's own ACL); none there (open ACLs, a
+ * development set-up): the directory's ACL as it is.
+ */
 static int fetch_acl(struct zk *z, enum topo_kind kind, struct ACL_vector *v)
 {
-	char path[ZKC_PATH_MAX];
+	char path[ZKC_PATH_MAX], buf[4096];
+	int len = sizeof(buf), rc, ret;
 	struct Stat st;
-	int rc;
 
 	path_of(z, kind, NULL, path);
+	rc = zoo_get(z->zh, path, 0, buf, &len, &st);
+	if (rc != ZOK) {
+		warn("zookeeper: reading %s: %s", path, zerror(rc));
+		return rc;
+	}
+	ret = zkc_acl_decode(buf, len, v);
+	if (!ret)
+		return ZOK;
+	if (ret != -ENOENT) {
+		err("zookeeper: %s: its ACL template is malformed", path);
+		return ZBADARGUMENTS;
+	}
 	rc = zoo_get_acl(z->zh, path, v, &st);
 	if (rc != ZOK)
 		warn("zookeeper: reading the ACL of %s: %s", path, zerror(rc));
