@@ -5,6 +5,8 @@
  * port's state, dumps filtered by router, DEL, NLM_F_ECHO, and every way a
  * route request can be refused.
  */
+#include <sys/utsname.h>
+
 #include "mw_test.h"
 
 MW_FIXTURE(route);
@@ -805,13 +807,19 @@ TEST_F(route, new_replace)
 TEST_F_TIMEOUT(route, no_wait_for_rtnl, 600)
 {
 	const char *env = getenv("MW_RTNL_DEVS");
-	int ndev = env ? atoi(env) : 3000, i, done = 0, res[2], stop[2];
+	int ndev = 3000, i, done = 0, res[2], stop[2];
 	double t0, t, worst = 0, rtnl_ms = 0;
 	struct mw_sock *s = self->s;
 	struct mw_id p1 = PID(1);
 	pid_t holder, probe;
+	struct utsname u;
 	FILE *f;
 
+	/* The debug kernel unregisters 1000 pairs in 80 s: fewer will do. */
+	if (!uname(&u) && strstr(u.release, "debug"))
+		ndev = 300;
+	if (env)
+		ndev = atoi(env);
 	MW_DO(s, base_topology(s));
 	mw_sh("modprobe veth 2>/dev/null");
 	f = fopen("/tmp/mw_rtnl.batch", "w");
