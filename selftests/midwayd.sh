@@ -50,7 +50,7 @@ mwtopo() { "$MWTOPO" --zk "$(zk_connect_string)" --credentials "$T/op.cred" "$@"
 hid() {		# the host id of a host (C1, c1, ...)
 	case ${1^^} in
 	C1) uuid 101 ;; C2) uuid 102 ;; G1) uuid 103 ;; G2) uuid 104 ;;
-	G3) uuid 105 ;; F) uuid 106 ;;
+	G3) uuid 105 ;; F | FOREIGN) uuid 106 ;;
 	esac
 }
 
@@ -258,7 +258,8 @@ check "VM1 -> VM2 still flows" quiet ip netns exec vm1 ping -c 1 -W 1 10.2.0.2
 
 # 8. Wrong credentials: a controller in netns "foreign".
 CRED=$T/bad.cred mwd_start foreign
-sleep 5
+denied() { grep -q "not authenticated" "$T/foreign.log"; }
+wait_for 30 denied
 check "wrong credentials: nothing reaches that kernel" \
 	test -z "$(mw_in foreign router show)"
 check "wrong credentials: the host is not published alive" \

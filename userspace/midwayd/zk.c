@@ -89,6 +89,7 @@ struct zk {
 	long		inflight;
 	bool		complete;
 	time_t		relist_at;		/* a missing tree: try again */
+	unsigned int	denied_told;		/* said once per session */
 
 	/* What this host publishes. */
 	struct ACL_vector alive_acl, active_acl;
@@ -310,8 +311,17 @@ static void get_node(struct zk *z, enum topo_kind kind, const char *node)
 		free(r);
 		return;
 	}
-	rc = zoo_awget(z->zh, path, data_watcher, &z->wctx[kind], data_done,
-		       r);
+	/*
+	 * Route documents are written once (a change is a new route and the
+	 * deletion of the old one): no data watch, so that the watches of a
+	 * session stay few however many routes there are. The directory's
+	 * child watch sees routes come and go.
+	 */
+	if (kind == TOPO_ROUTE)
+		rc = zoo_aget(z->zh, path, 0, data_done, r);
+	else
+		rc = zoo_awget(z->zh, path, data_watcher, &z->wctx[kind],
+			       data_done, r);
 	if (rc != ZOK) {
 		free(r);
 		warn("zookeeper: reading %s: %s", path, zerror(rc));
@@ -351,7 +361,8 @@ static int fetch_acl(struct zk *z, enum topo_kind kind, struct ACL_vector *v)
 	path_of(z, kind, NULL, path);
 	rc = zoo_get(z->zh, path, 0, buf, &len, &st);
 	if (rc != ZOK) {
-		warn("zookeeper: reading %s: %s", path, zerror(rc));
+		if (!z->denied_told)
+			warn("zookeeper: reading %s: %s", path, zerror(rc));
 		return rc;
 	}
 	ret = zkc_acl_decode(buf, len, v);
@@ -608,6 +619,7 @@ static void session_start(struct zk *z)
 	     (unsigned long long)stats.session_id, z->c->zk,
 	     zoo_recv_timeout(z->zh));
 	save_session(z);
+	z->denied_told = 0;
 	if (z->c->cred.set) {
 		rc = zkc_add_auth_sync(z->zh, &z->c->cred, 5000);
 		if (rc != ZOK)
@@ -689,7 +701,7 @@ static void on_children(struct zk *z, struct msg *m, bool *changed)
 	size_t n;
 
 	if (m->rc == ZNONODE || m->rc == ZNOAUTH) {
-		if (!z->relist_at)
+		if (!z->denied_told++)
 			err("zookeeper: cannot list %s/%s: %s%s", z->c->root,
 			    topo_dir(k), zerror(m->rc),
 			    m->rc == ZNONODE ? " (run \"mwtopo init\")" : "");
