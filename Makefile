@@ -88,9 +88,9 @@ include tools/bench/bench_tunnel.mk
 deps:
 	@$(ROOT)/tools/deps.sh
 
+# The demo builds quietly itself (its output in build/demo/build.log).
 demo: deps
-	$(MAKE) all
-	$(ROOT)/tools/demo.sh
+	@$(ROOT)/tools/demo.sh
 
 check: deps
 	$(MAKE) module-all
