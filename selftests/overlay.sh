@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# selftests/overlay.sh - the five-host overlay that tunnel.sh tests and
-# 'make demo' shows (tools/demo-guest.sh), drawn in tunnel.sh: two compute
+# selftests/overlay.sh - the five-host overlay that tunnel.sh tests, drawn
+# there (midwayd.sh and 'make demo', tools/demo-guest.sh, use its topo and
+# configure the instances through ZooKeeper instead of config): two compute
 # hosts (C1, C2) and three gateway hosts (G1..G3), each a network namespace
 # with its own midway instance, on an underlay bridge; VM1 and VM2 behind
 # C1 and C2; "upstream" behind the three uplinks; a Linux VXLAN endpoint
