@@ -32,6 +32,9 @@ ZK_ELECTION_BASE=${ZK_ELECTION_BASE:-13880}
 ZK_WAIT=${ZK_WAIT:-60}
 ZK_JAVA=${ZK_JAVA:-java}
 ZK_CLASSPATH=${ZK_CLASSPATH:-/etc/zookeeper/conf:/usr/share/java/zookeeper.jar}
+# The four-letter words the servers answer (4lw.commands.whitelist); a
+# benchmark adds wchs and cons to read the watches and the connections.
+ZK_4LW=${ZK_4LW:-srvr,ruok,stat,mntr}
 ZK_DIR=
 ZK_N=0
 ZK_PIDS=()
@@ -84,7 +87,7 @@ _zk_config() {	# I
 		echo "clientPortAddress=$ZK_BIND"
 		echo "admin.enableServer=false"
 		echo "maxClientCnxns=2000"
-		echo "4lw.commands.whitelist=srvr,ruok,stat,mntr"
+		echo "4lw.commands.whitelist=$ZK_4LW"
 		echo "autopurge.purgeInterval=0"
 		if ((ZK_N > 1)); then
 			echo "standaloneEnabled=false"
