@@ -82,6 +82,7 @@ include selftests/selftests.mk
 include tools/bench/bench.mk
 include tools/bench/bench_fwd.mk
 include tools/bench/bench_tunnel.mk
+include tools/bench/bench_controller.mk
 
 # Installation of dependencies, demo, tests ---------------------------------
 
