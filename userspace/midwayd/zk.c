@@ -95,6 +95,7 @@ struct zk {
 	struct ACL_vector alive_acl, active_acl;
 	bool		have_acls;
 	void		*want_active;		/* tsearch: port node names */
+	void		*creating;		/* active nodes being created */
 	char		alive_path[ZKC_PATH_MAX];
 };
 
@@ -430,12 +431,38 @@ static void publish_alive(struct zk *z)
 static void publish_active(struct zk *z, const char *port)
 {
 	struct topo_obj o;
+	char *key;
+
+	/*
+	 * One create in flight per port: until its answer, every
+	 * reconciliation pass (and every PORT_STATE event) would send another,
+	 * which fails with ZNODEEXISTS and costs created() a synchronous
+	 * exists() in the main loop.
+	 */
+	if (tfind(port, &z->creating, name_cmp))
+		return;
+	key = strdup(port);
+	if (!key || !tsearch(key, &z->creating, name_cmp))
+		abort();
 
 	topo_obj_init(&o, TOPO_ACTIVE);
 	snprintf(o.node, sizeof(o.node), "%s", port);
 	o.active.host = z->c->host_id;
 	create_ephemeral(z, TOPO_ACTIVE, port, &o);
 	stats.active_published++;
+}
+
+/* The create of @port's active node has its answer (or is void). */
+static void creating_done(struct zk *z, const char *port)
+{
+	char **slot = tfind(port, &z->creating, name_cmp);
+	char *key;
+
+	if (slot) {
+		key = *slot;
+		tdelete(port, &z->creating, name_cmp);
+		free(key);
+	}
 }
 
 static void republish_one(const void *nodep, VISIT which, void *closure)
@@ -455,6 +482,8 @@ static void created(struct zk *z, struct msg *m)
 	struct Stat st;
 	int rc;
 
+	if (m->kind == TOPO_ACTIVE)
+		creating_done(z, m->node);
 	if (m->rc == ZOK) {
 		dbg("zookeeper: created %s %s", topo_kind_name(m->kind),
 		    m->node);
@@ -516,6 +545,7 @@ void zk_set_active(struct zk *z, const struct mwnl_uuid *port, bool up)
 	if (!slot && !(a && mwnl_uuid_eq(&a->active.host, &z->c->host_id)))
 		return;
 	info("port %s is down here: withdrawing it", node);
+	creating_done(z, node);	/* an up after this one creates again */
 	if (z->session_up)
 		delete_node(z, TOPO_ACTIVE, node);
 }
@@ -600,6 +630,8 @@ static void read_all(struct zk *z)
 	}
 	if (z->have_acls) {
 		publish_alive(z);
+		tdestroy(z->creating, free);	/* a new handle's creates */
+		z->creating = NULL;
 		twalk_r(z->want_active, republish_one, z);
 	}
 	known_clear(z);
@@ -806,6 +838,11 @@ static void on_data_watch(struct zk *z, struct msg *m, bool *changed)
 }
 
 /* The main loop's side ---------------------------------------------------- */
+
+bool zk_busy(struct zk *z)
+{
+	return z->inflight > 0;
+}
 
 int zk_fd(struct zk *z)
 {
