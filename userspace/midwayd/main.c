@@ -27,6 +27,12 @@
 #include "midwayd.h"
 
 #define EVENTS_RCVBUF	(8 << 20)
+/*
+ * While reads are in flight (a bulk change, a session's first reading),
+ * changes are gathered for up to this long before one reconciliation: one
+ * pass over the topology per batch, not one per document.
+ */
+#define GATHER_MS	100
 
 struct daemon {
 	struct config	c;
@@ -39,9 +45,20 @@ struct daemon {
 	int		sig_fd;
 	int		status_fd;
 	bool		need_dump;
+	unsigned int	changed_kinds;	/* since the last reconciliation */
 	bool		dirty;
 	time_t		retry_at;
+	struct timespec	dirty_since;
 };
+
+static long ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 +
+	       (now.tv_nsec - t->tv_nsec) / 1000000;
+}
 
 static int on_event(struct nlmsghdr *nlh, void *arg)
 {
@@ -69,6 +86,7 @@ static void read_events(struct daemon *d)
 			stats.events_lost++;
 			warn("kernel: events lost; reading the kernel again");
 			d->need_dump = true;
+			d->changed_kinds = ~0u;
 			d->dirty = true;
 			continue;
 		}
@@ -143,6 +161,7 @@ static int read_signals(struct daemon *d)
 			info("SIGHUP: reading the kernel again");
 			d->need_dump = true;
 			d->dirty = true;
+			d->changed_kinds = ~0u;
 			continue;
 		}
 		info("%s: exiting; the kernel keeps forwarding%s",
@@ -156,7 +175,8 @@ static int read_signals(struct daemon *d)
 
 static void sync_kernel(struct daemon *d)
 {
-	int ret = reconcile(d->rec, d->topo, d->zk, d->need_dump);
+	int ret = reconcile(d->rec, d->topo, d->zk, d->need_dump,
+			    d->changed_kinds);
 
 	if (ret < 0) {
 		err("kernel: reconciliation failed (%s); again in 1 s",
@@ -166,6 +186,7 @@ static void sync_kernel(struct daemon *d)
 	}
 	d->need_dump = false;
 	d->dirty = false;
+	d->changed_kinds = 0;
 	d->retry_at = 0;
 }
 
@@ -220,8 +241,9 @@ int main(int argc, char **argv)
 			{ d.status_fd, POLLIN, 0 },
 		};
 		bool changed = false;
+		int timeout = d.dirty ? GATHER_MS / 4 : 1000;
 
-		if (poll(p, d.status_fd < 0 ? 4 : 5, 1000) < 0 &&
+		if (poll(p, d.status_fd < 0 ? 4 : 5, timeout) < 0 &&
 		    errno != EINTR) {
 			err("poll: %s", strerror(errno));
 			break;
@@ -235,9 +257,14 @@ int main(int argc, char **argv)
 		if (d.status_fd >= 0 && p[4].revents)
 			status_serve(d.status_fd, &d.c);
 		complete = zk_process(d.zk, &changed);
-		if (changed)
+		d.changed_kinds |= zk_take_changes(d.zk);
+		if (changed && !d.dirty) {
 			d.dirty = true;
+			clock_gettime(CLOCK_MONOTONIC, &d.dirty_since);
+		}
 		if (!complete || !d.dirty)
+			continue;
+		if (zk_busy(d.zk) && ms_since(&d.dirty_since) < GATHER_MS)
 			continue;
 		if (d.retry_at && time(NULL) < d.retry_at)
 			continue;

@@ -90,7 +90,9 @@ struct daemon_stats {
 };
 
 extern struct daemon_stats stats;
+/* Set @what aside with its reason (shown by status), or take it back. */
 void stats_reject(const char *what, const char *why);
+void stats_unreject(const char *what);
 
 /* ZooKeeper (zk.c) -------------------------------------------------------- */
 
@@ -105,6 +107,10 @@ int zk_fd(struct zk *z);
  * document of the current session read at least once).
  */
 bool zk_process(struct zk *z, bool *changed);
+/* The kinds (1 << TOPO_*) that changed since the last call. */
+unsigned int zk_take_changes(struct zk *z);
+/* Reads are in flight: more changes are on their way. */
+bool zk_busy(struct zk *z);
 /* Publish or withdraw "port active on this host". */
 void zk_set_active(struct zk *z, const struct mwnl_uuid *port, bool up);
 /* Whether this session published port @port as active. */
@@ -172,11 +178,14 @@ struct reconciler *reconciler_new(const struct config *c, struct mwnl *nl);
 void reconciler_free(struct reconciler *r);
 /*
  * Make the kernel match @topo. @redump: read the kernel first (start,
- * lost events, a failed request); otherwise trust the last view. Returns
- * the number of requests sent, or -errno.
+ * lost events, a failed request); otherwise trust the last view.
+ * @changed_kinds: what changed in the topology (1 << TOPO_*); when neither
+ * routers, ports nor routes did (liveness, bindings), the routes are not
+ * compared: they cannot differ. Returns the number of requests sent, or
+ * -errno.
  */
 int reconcile(struct reconciler *r, const struct topo *topo, struct zk *z,
-	      bool redump);
+	      bool redump, unsigned int changed_kinds);
 /* A kernel PORT message (event): keep the view and "active" nodes right. */
 void reconcile_port_event(struct reconciler *r, struct nlmsghdr *nlh,
 			  struct zk *z);

@@ -108,6 +108,15 @@ static void skip(const struct kobj *o, const char *why)
 	stats_reject(what(o, w), why);
 }
 
+/* An object no longer skipped: off the status's list. */
+static void accepted(const struct kobj *o)
+{
+	char w[TOPO_NODE_MAX + 16];
+
+	if (stats.n_rej)
+		stats_unreject(what(o, w));
+}
+
 static void want_hosts(struct reconciler *r, const struct topo *t,
 		       struct kstate *want)
 {
@@ -195,6 +204,7 @@ static void want_ports(struct reconciler *r, const struct topo *t,
 		}
 		place_port(r, t, want, &o);
 		kstate_put(want, &o);
+		accepted(&o);
 	}
 	free(v);
 }
@@ -229,6 +239,7 @@ static void want_routes(const struct topo *t, struct kstate *want)
 			}
 		}
 		kstate_put(want, &o);
+		accepted(&o);
 	}
 	free(v);
 }
@@ -628,7 +639,8 @@ static void batch_failed(struct reconciler *r)
 		refuse(r, &p->obj, why);
 }
 
-static int one_pass(struct reconciler *r, const struct topo *t, struct zk *z)
+static int one_pass(struct reconciler *r, const struct topo *t, struct zk *z,
+		    bool routes)
 {
 	struct kstate *want = kstate_new();
 	int ret;
@@ -639,7 +651,8 @@ static int one_pass(struct reconciler *r, const struct topo *t, struct zk *z)
 	want_hosts(r, t, want);
 	want_routers(t, want);
 	want_ports(r, t, want);
-	want_routes(t, want);
+	if (routes)
+		want_routes(t, want);
 
 	r->n_pend = 0;
 	r->failed = false;
@@ -655,8 +668,10 @@ static int one_pass(struct reconciler *r, const struct topo *t, struct zk *z)
 	sync_kind(r, want, TOPO_HOST);
 	sync_kind(r, want, TOPO_ROUTER);
 	sync_ports(r, want);
-	sync_kind(r, want, TOPO_ROUTE);
-	delete_stale(r, want, TOPO_ROUTE, z);
+	if (routes) {
+		sync_kind(r, want, TOPO_ROUTE);
+		delete_stale(r, want, TOPO_ROUTE, z);
+	}
 	delete_stale(r, want, TOPO_PORT, z);
 	delete_stale(r, want, TOPO_ROUTER, z);
 	delete_stale(r, want, TOPO_HOST, z);
@@ -668,6 +683,8 @@ static int one_pass(struct reconciler *r, const struct topo *t, struct zk *z)
 	}
 	stats.applied += mwnl_batch_sent(r->batch) -
 			 mwnl_batch_failed(r->batch);
+	for (size_t i = 0; !ret && stats.n_rej && i < r->n_pend; i++)
+		accepted(&r->pend[i].obj);
 	mwnl_batch_free(r->batch);
 	r->batch = NULL;
 
@@ -720,8 +737,11 @@ static int redump(struct reconciler *r)
 }
 
 int reconcile(struct reconciler *r, const struct topo *t, struct zk *z,
-	      bool dump)
+	      bool dump, unsigned int changed_kinds)
 {
+	const unsigned int route_kinds = 1u << TOPO_ROUTER | 1u << TOPO_PORT |
+					 1u << TOPO_ROUTE;
+	bool routes = dump || !r->have_view || (changed_kinds & route_kinds);
 	struct timespec t0, t1;
 	int ret = 0, total = 0;
 
@@ -729,7 +749,7 @@ int reconcile(struct reconciler *r, const struct topo *t, struct zk *z,
 	for (int pass = 0; pass < PASSES_MAX; pass++) {
 		if ((dump || !r->have_view || pass) && (ret = redump(r)))
 			return ret;
-		ret = one_pass(r, t, z);
+		ret = one_pass(r, t, z, routes || pass);
 		if (ret >= 0) {
 			total += ret;
 			break;

@@ -52,6 +52,19 @@ void stats_reject(const char *what, const char *why)
 	snprintf(stats.rej[i].why, sizeof(stats.rej[i].why), "%s", why);
 }
 
+void stats_unreject(const char *what)
+{
+	for (int i = 0; i < stats.n_rej; i++) {
+		if (strcmp(stats.rej[i].what, what))
+			continue;
+		info("%s: no longer set aside", what);
+		memmove(stats.rej + i, stats.rej + i + 1,
+			(stats.n_rej - i - 1) * sizeof(stats.rej[0]));
+		stats.n_rej--;
+		return;
+	}
+}
+
 static int sock_addr(const char *path, struct sockaddr_un *sa)
 {
 	memset(sa, 0, sizeof(*sa));

@@ -90,6 +90,7 @@ struct zk {
 	bool		complete;
 	time_t		relist_at;		/* a missing tree: try again */
 	unsigned int	denied_told;		/* said once per session */
+	unsigned int	changed_kinds;		/* 1 << kind, since taken */
 
 	/* What this host publishes. */
 	struct ACL_vector alive_acl, active_acl;
@@ -522,15 +523,16 @@ void zk_set_active(struct zk *z, const struct mwnl_uuid *port, bool up)
 	mwnl_uuid_fmt(port, node);
 	slot = tfind(node, &z->want_active, name_cmp);
 	if (up) {
-		a = topo_get(z->topo, TOPO_ACTIVE, node);
-		if (slot && a && mwnl_uuid_eq(&a->active.host,
-					      &z->c->host_id))
+		/*
+		 * Wanted already: published in this session, or to be at its
+		 * start (read_all()); a node that goes missing is published
+		 * again when its directory is listed (on_children()).
+		 */
+		if (slot)
 			return;
-		if (!slot) {
-			key = strdup(node);
-			if (!key || !tsearch(key, &z->want_active, name_cmp))
-				abort();
-		}
+		key = strdup(node);
+		if (!key || !tsearch(key, &z->want_active, name_cmp))
+			abort();
 		info("port %s is up here: publishing it active", node);
 		if (z->session_up)
 			publish_active(z, node);
@@ -725,6 +727,24 @@ static void collect_gone(const void *p, VISIT which, void *closure)
 	g->v[g->n++] = name;
 }
 
+struct missing {
+	struct zk	*z;
+	void		*seen;
+};
+
+/* A port this host wants active whose node is not listed: publish it. */
+static void republish_missing(const void *p, VISIT which, void *closure)
+{
+	struct missing *mi = closure;
+	char *name = *(char *const *)p;
+
+	if ((which == postorder || which == leaf) &&
+	    !tfind(name, &mi->seen, name_cmp)) {
+		dbg("zookeeper: port %s's active node is missing", name);
+		publish_active(mi->z, name);
+	}
+}
+
 static void on_children(struct zk *z, struct msg *m, bool *changed)
 {
 	struct gone g = {};
@@ -766,6 +786,7 @@ static void on_children(struct zk *z, struct msg *m, bool *changed)
 			dbg("zookeeper: %s %s is gone", topo_kind_name(k),
 			    name);
 			*changed = true;
+			z->changed_kinds |= 1u << k;
 		}
 		free(name);
 	}
@@ -777,6 +798,11 @@ static void on_children(struct zk *z, struct msg *m, bool *changed)
 			warn("zookeeper: %s %s held but not listed",
 			     topo_kind_name(k), v[i]->node);
 	free(v);
+	if (k == TOPO_ACTIVE && z->have_acls) {
+		struct missing mi = { .z = z, .seen = g.seen };
+
+		twalk_r(z->want_active, republish_missing, &mi);
+	}
 	tdestroy(g.seen, noop_free);
 	z->listed[k] = true;
 }
@@ -793,8 +819,10 @@ static void on_data(struct zk *z, struct msg *m, bool *changed)
 	int ret;
 
 	if (m->rc == ZNONODE) {
-		if (topo_del(z->topo, m->kind, m->node))
+		if (topo_del(z->topo, m->kind, m->node)) {
 			*changed = true;
+			z->changed_kinds |= 1u << m->kind;
+		}
 		return;
 	}
 	if (m->rc != ZOK) {
@@ -819,18 +847,28 @@ static void on_data(struct zk *z, struct msg *m, bool *changed)
 		stats_reject(what, why);
 		return;
 	}
+	if (stats.n_rej) {
+		char what[TOPO_NODE_MAX + 16];
+
+		snprintf(what, sizeof(what), "%s %s", topo_kind_name(m->kind),
+			 m->node);
+		stats_unreject(what);
+	}
 	if (same_obj(topo_get(z->topo, m->kind, m->node), &o))
 		return;
 	if (topo_put(z->topo, &o))
 		abort();
 	*changed = true;
+	z->changed_kinds |= 1u << m->kind;
 }
 
 static void on_data_watch(struct zk *z, struct msg *m, bool *changed)
 {
 	if (m->rc == ZOO_DELETED_EVENT) {
-		if (topo_del(z->topo, m->kind, m->node))
+		if (topo_del(z->topo, m->kind, m->node)) {
 			*changed = true;
+			z->changed_kinds |= 1u << m->kind;
+		}
 		return;	/* the list's watch forgets the name */
 	}
 	if (m->rc == ZOO_CHANGED_EVENT || m->rc == ZOO_CREATED_EVENT)
@@ -838,6 +876,14 @@ static void on_data_watch(struct zk *z, struct msg *m, bool *changed)
 }
 
 /* The main loop's side ---------------------------------------------------- */
+
+unsigned int zk_take_changes(struct zk *z)
+{
+	unsigned int k = z->changed_kinds;
+
+	z->changed_kinds = 0;
+	return k;
+}
 
 bool zk_busy(struct zk *z)
 {
@@ -911,6 +957,7 @@ bool zk_process(struct zk *z, bool *changed)
 			     topo_count(z->topo, TOPO_ROUTE),
 			     topo_count(z->topo, TOPO_ALIVE));
 			*changed = true;
+			z->changed_kinds = ~0u;
 		}
 	}
 	return z->complete;
