@@ -89,6 +89,7 @@ struct zk {
 	long		inflight;
 	bool		complete;
 	time_t		relist_at;		/* a missing tree: try again */
+	unsigned int	retry_kinds;		/* 1 << kind: list it again */
 	unsigned int	denied_told;		/* said once per session */
 	unsigned int	changed_kinds;		/* 1 << kind, since taken */
 
@@ -298,6 +299,7 @@ static void list_kind(struct zk *z, enum topo_kind kind)
 	if (rc != ZOK) {
 		free(r);
 		warn("zookeeper: listing %s: %s", path, zerror(rc));
+		z->retry_kinds |= 1u << kind;
 		return;
 	}
 	z->inflight++;
@@ -344,6 +346,18 @@ static void known_clear(struct zk *z)
 		z->known[k] = NULL;
 		z->listed[k] = false;
 	}
+}
+
+static void known_forget(struct zk *z, enum topo_kind kind, const char *node)
+{
+	char **slot = tfind(node, &z->known[kind], name_cmp);
+	char *name;
+
+	if (!slot)
+		return;
+	name = *slot;
+	tdelete(node, &z->known[kind], name_cmp);
+	free(name);
 }
 
 /* Ephemeral nodes --------------------------------------------------------- */
@@ -761,7 +775,14 @@ static void on_children(struct zk *z, struct msg *m, bool *changed)
 		return;
 	}
 	if (m->rc != ZOK) {
-		warn("zookeeper: listing %s: %s", topo_dir(k), zerror(m->rc));
+		/*
+		 * Connection loss, operation timeout: the list's child watch
+		 * was not set, so nothing would ever list this directory
+		 * again. List it again once connected.
+		 */
+		warn("zookeeper: listing %s: %s; again when connected",
+		     topo_dir(k), zerror(m->rc));
+		z->retry_kinds |= 1u << k;
 		return;
 	}
 	for (int i = 0; i < m->n_names; i++) {
@@ -826,8 +847,14 @@ static void on_data(struct zk *z, struct msg *m, bool *changed)
 		return;
 	}
 	if (m->rc != ZOK) {
-		warn("zookeeper: reading %s %s: %s", topo_kind_name(m->kind),
-		     m->node, zerror(m->rc));
+		/*
+		 * As for a list: no data watch was set. Forget the name, so
+		 * that listing the directory again reads the document again.
+		 */
+		warn("zookeeper: reading %s %s: %s; again when connected",
+		     topo_kind_name(m->kind), m->node, zerror(m->rc));
+		known_forget(z, m->kind, m->node);
+		z->retry_kinds |= 1u << m->kind;
 		return;
 	}
 	stats.docs_read++;
@@ -943,6 +970,15 @@ bool zk_process(struct zk *z, bool *changed)
 	    stats.session == SESS_CONNECTED) {
 		z->relist_at = 0;
 		read_all(z);
+	}
+	if (z->retry_kinds && z->session_up &&
+	    stats.session == SESS_CONNECTED) {
+		unsigned int kinds = z->retry_kinds;
+
+		z->retry_kinds = 0;
+		for (int k = 0; k < TOPO_NKINDS; k++)
+			if (kinds & (1u << k))
+				list_kind(z, k);
 	}
 	if (!z->complete && z->session_up && !z->inflight) {
 		bool all = true;
