@@ -15,13 +15,15 @@
 # other host's kernel, --trials (50) times, with SIZE hosts (default 5; more
 # sizes, ascending, add hosts to the running set: "scale" is "conv 25 50
 # 100"). start: a controller joining a topology of --routes (100000)
-# routes until its kernel holds it, --runs (3) times.
+# routes until its kernel holds it, --runs (2) times, after the first controller.
 # Output in --out (build/bench/controller): controller_MODE.txt (this
 # output), conv_N.dat (one line per host and event: "down|up TRIAL NETNS
 # MS"), conv_N.trials (per trial, the last host's time), mntr_N.txt,
 # wchs_N.txt, cons_N.txt (ZooKeeper's counters after the trials),
 # start.dat, midwayd logs, and the plots (gnuplot): controller_MODE.png.
-# MWD_ARGS in the environment: more options of every midwayd (e.g. -v).
+# MWD_ARGS in the environment: more options of every midwayd (e.g. -v);
+# MIDWAYD: the midwayd binary (default build/bin/midwayd), a path under
+# the repository.
 # Needs build/kmod/<kver>/midway.ko, build/bin/{mwctl,mwtopo,midwayd},
 # build/bench/{conv_probe,zk_load} (make bench-controller-build).
 set -euo pipefail
@@ -31,7 +33,7 @@ kernel=${MW_KERNEL:-6.1}
 module_args=()
 trials=50
 routes=100000
-runs=3
+runs=2
 session_ms=10000
 mem=3072
 out=build/bench/controller
@@ -88,15 +90,22 @@ tools/vm/run --kernel "$kernel" "${module_args[@]}" --append no_timer_check \
 	--smp 2 --mem "$mem" --timeout "$timeout" --out "$out" \
 	-e MODE="$mode" -e SIZES="$sizes" -e TRIALS="$trials" -e ROUTES="$routes" \
 	-e START_RUNS="$runs" -e SESSION_MS="$session_ms" -e MWD_ARGS="${MWD_ARGS:-}" \
+	-e MIDWAYD="${MIDWAYD:-}" \
 	-- tools/bench/controller_bench_guest.sh 2>&1 | tee -a "$txt" || rc=$?
 echo "controller_bench: load average after the run: $(cut -d' ' -f1-3 /proc/loadavg); other VMs running: $(($(pgrep -c qemu || true)))" | tee -a "$txt"
 ((rc == 0)) || { echo "controller_bench: the VM run failed (status $rc)" >&2; exit "$rc"; }
 
-# Per trial, the time until the last host had the new state.
+# Per trial, the time until the last host had the new state; and the
+# distributions to draw: conv_N.PHASE.{trials,hosts}, "ms fraction" sorted.
+cdf() { sort -n | awk '{ v[NR] = $1 } END { for (i = 1; i <= NR; i++) print v[i], i / NR }'; }
 for n in $sizes; do
 	[[ -s $out/conv_$n.dat ]] || continue
 	awk '/^#/ { next } { k = $1 " " $2; if (!(k in m) || $4 > m[k]) m[k] = $4 }
 	     END { for (k in m) print k, m[k] }' "$out/conv_$n.dat" | sort -k1,1 -k2n >"$out/conv_$n.trials"
+	for ph in down up; do
+		awk -v p=$ph '$1 == p { print $3 }' "$out/conv_$n.trials" | cdf >"$out/conv_$n.$ph.trials"
+		awk -v p=$ph '$1 == p { print $4 }' "$out/conv_$n.dat" | cdf >"$out/conv_$n.$ph.hosts"
+	done
 done
 if command -v gnuplot >/dev/null; then
 	title="midwayd, $(date -u +%Y-%m-%d), qemu TCG, 2 vCPUs"

@@ -21,16 +21,19 @@
 # host's ROUTE_STATE ACTIVE 0 timestamped, then up again, ACTIVE 1. Then
 # ZooKeeper's counters again (mntr, wchs, cons) and every midwayd's RSS.
 #
-# MODE=start: one gateway (G1, uplink1) and its midwayd; build/bench/zk_load
-# writes ROUTES routes via uplink1; G1 takes them in; then START_RUNS times
-# a controller on a new host (netns sN) starts and is timed from its start
-# to its kernel holding the topology (midwayd's own log lines: its first,
-# "topology read", "kernel: N changes"); the route count is checked in its
-# kernel.
+# MODE=start: one gateway (G1, uplink1); build/bench/zk_load writes ROUTES
+# routes via uplink1 (ZooKeeper's heap raised to 1 GB: with zklib.sh's
+# 128 MB it dies of OutOfMemoryError near 69 000 routes); then G1's
+# controller starts (run 0), and START_RUNS times a controller on a new
+# host (netns sN), each timed from its start to its kernel holding the
+# topology (midwayd's own log lines: its first, "topology read", "kernel:
+# N changes" with N >= ROUTES); the routers' route counts are read from
+# its kernel afterwards.
 #
-# Environment: MODE, SIZES, TRIALS (50), ROUTES (100000), START_RUNS (3),
+# Environment: MODE, SIZES, TRIALS (50), ROUTES (100000), START_RUNS (2),
 # SESSION_MS (the controllers' session timeout, 10000), IDLE (10), MW_OUT,
-# MWD_ARGS (more options of every midwayd, e.g. -v).
+# MWD_ARGS (more options of every midwayd, e.g. -v), MIDWAYD (the binary,
+# default build/bin/midwayd).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -38,12 +41,12 @@ MODE=${MODE:-conv}
 SIZES=${SIZES:-5}
 TRIALS=${TRIALS:-50}
 ROUTES=${ROUTES:-100000}
-START_RUNS=${START_RUNS:-3}
+START_RUNS=${START_RUNS:-2}
 SESSION_MS=${SESSION_MS:-10000}
 IDLE=${IDLE:-10}
 OUT=${MW_OUT:-/tmp/controller_bench}
 MWTOPO=build/bin/mwtopo
-MWD=build/bin/midwayd
+MWD=${MIDWAYD:-build/bin/midwayd}
 MWCTL=build/bin/mwctl
 mkdir -p "$OUT"
 
@@ -180,6 +183,8 @@ rss() {
 
 conv() {
 	local n r1 uplinks h others=() a b t0 t1 idle_pkts
+	# ZooKeeper's GC pauses, with the wall clock, to set beside slow trials.
+	ZK_JAVA_OPTS="${ZK_JAVA_OPTS:-} -Xlog:gc:file=$OUT/zk_gc.log:time"
 	base_setup
 	add_hosts 5
 	mwtopo host create G1 id "$(uuid 1)" >/dev/null &&
@@ -259,8 +264,13 @@ conv() {
 # The time of a midwayd log line ("HH:MM:SS.mmm midwayd ..."), in seconds.
 log_t() { awk '{ split($1, a, ":"); printf "%.3f\n", a[1] * 3600 + a[2] * 60 + a[3]; exit }'; }
 
+# kroutes NETNS: the routes in the kernel there (the routers' counts).
+kroutes() { ip netns exec "$1" "$MWCTL" -j router show 2>/dev/null | jq '[.[].routes] | add // 0'; }
+# synced LOG: the line "kernel: N changes" with N >= ROUTES, if there is one.
+synced() { awk -v n="$ROUTES" '/ kernel: [0-9]+ changes/ { for (i = 1; i < NF; i++) if ($i == "kernel:" && $(i + 1) >= n) { print; exit 0 } } END { }' "$1" | grep .; }
+
 start() {
-	local r p t0 line h i n k
+	local r p r0 h i k
 	ZK_JAVA_OPTS="${ZK_JAVA_OPTS:-} -Xmx1g"
 	base_setup
 	add_hosts 1
@@ -270,20 +280,20 @@ start() {
 		die "mwtopo cannot make the topology"
 	r=$(mwtopo -j router list | jq -r '.[] | select(.name == "provider") | .id')
 	p=$(mwtopo -j port list | jq -r '.[] | select(.name == "uplink1") | .id')
-	mwd_start g1 "$(uuid 1)" "$(ul_addr 1)"
-	wait_active "$(mwtopo -j route list | jq -r '.[0].id')" 120 g1 || die "g1 not ready"
-	say "loading $ROUTES routes via uplink1 into ZooKeeper (build/bench/zk_load)"
+	r0=$(mwtopo -j route list | jq -r '.[0].id')
+	say "loading $ROUTES routes via uplink1 into ZooKeeper (build/bench/zk_load), no controller running"
 	build/bench/zk_load -z "$(zk_connect_string)" -c "$T/op.cred" -R "$r" -P "$p" \
 		-g 198.51.100.1 -n "$ROUTES" || die "zk_load failed"
-	# G1, running, takes them in: wait for that, so it is quiet.
-	t0=$SECONDS
-	until grep -q "kernel: [0-9]\{5,\} changes" "$T/g1.log"; do
-		((SECONDS - t0 < 900)) || die "g1 never took the routes in"
-		sleep 1
-	done
-	say "G1 (running) took them in: $(grep "kernel: [0-9]\{5,\} changes" "$T/g1.log" | tail -n 1)"
-	say "ZooKeeper: $(mntr zk_znode_count) znodes, $(mntr zk_approximate_data_size) bytes of data, $(mntr zk_watch_count) watches"
+	say "ZooKeeper: $(mntr zk_znode_count) znodes, $(mntr zk_approximate_data_size) bytes of data"
+	# What ZooKeeper and the C client manage on their own, to set beside
+	# midwayd's reading.
+	build/bench/zk_load -z "$(zk_connect_string)" -c "$T/op.cred" -r -w 1000000
 	: >"$OUT/start.dat"
+	# Run 0: G1, the first controller (its uplink not yet active when it
+	# reads: the routes go in inactive). Runs 1..: a new host each, G1
+	# running (uplink1 active: the routes go into the forwarding table).
+	timed_start g1 1 0
+	wait_active "$r0" 120 g1 || die "g1 not ready"
 	for ((k = 1; k <= START_RUNS; k++)); do
 		h=s$k
 		i=$((200 + k))
@@ -296,34 +306,42 @@ start() {
 		link set ul up
 		EOF
 		sleep 2
-		t0=$(date +%H:%M:%S.%N | log_t)
-		mwd_start "$h" "$(uuid $i)" "$(ul_addr $i)"
-		n=$SECONDS
-		until grep -q "kernel: [0-9]\{5,\} changes" "$T/$h.log"; do
-			((SECONDS - n < 900)) || die "$h: its kernel never got the routes"
-			sleep 0.2
-		done
-		cp "$T/$h.log" "$OUT/midwayd_$h.log"
-		a=$(head -n 1 "$T/$h.log" | log_t)
-		b=$(grep "topology read" "$T/$h.log" | log_t)
-		c=$(grep "kernel: [0-9]\{5,\} changes" "$T/$h.log" | log_t)
-		line=$(grep "kernel: [0-9]\{5,\} changes" "$T/$h.log" | head -n 1)
-		routes=$(ip netns exec "$h" "$MWCTL" -j router show | jq '[.[].routes] | add')
-		awk -v k="$k" -v t0="$t0" -v a="$a" -v b="$b" -v c="$c" -v routes="$routes" -v line="$line" 'BEGIN {
-			printf "controller_bench: start %d: %.2f s from the start to the kernel holding the topology (%d routes in its kernel): exec %.2f s, ZooKeeper read %.2f s, kernel %.2f s; %s\n", k, c - t0, routes, a - t0, b - a, c - b, line
-			printf "RESULT controller_start run=%d routes=%d total_s=%.2f exec_s=%.2f zk_read_s=%.2f kernel_s=%.2f\n", k, routes, c - t0, a - t0, b - a, c - b
-		}' | tee -a "$T/start.res"
-		awk -v k="$k" -v t0="$t0" -v a="$a" -v b="$b" -v c="$c" \
-			'BEGIN { printf "%d %.3f %.3f %.3f\n", k, a - t0, b - a, c - b }' >>"$OUT/start.dat"
-		r_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/${MWD_PID[$h]}/status")
-		say "start $k: midwayd RSS $((r_kb / 1024)) MB with $ROUTES routes"
+		timed_start "$h" "$i" "$k"
 		kill "${MWD_PID[$h]}"
 		wait "${MWD_PID[$h]}" 2>/dev/null
 		unset "MWD_PID[$h]"
 	done
+	say "ZooKeeper: $(mntr zk_watch_count) watches, $(mntr zk_num_alive_connections) connections"
 }
 
-say "kernel $(uname -r), $(nproc) CPUs, $(free -m | awk '/^Mem:/ { print $2 }') MB, mode $MODE"
+# timed_start NETNS I RUN: start midwayd there (host I) and time it until
+# its log says the kernel took the whole topology.
+timed_start() {
+	local h=$1 i=$2 k=$3 t0 n a b c line routes r_kb
+	t0=$(date +%H:%M:%S.%N | log_t)
+	mwd_start "$h" "$(uuid $i)" "$(ul_addr $i)"
+	n=$SECONDS
+	until synced "$T/$h.log" >/dev/null; do
+		((SECONDS - n < 900)) || die "$h: its kernel never got the routes"
+		sleep 0.2
+	done
+	cp "$T/$h.log" "$OUT/midwayd_$h.log"
+	a=$(grep -v ZOO_ "$T/$h.log" | head -n 1 | log_t)
+	b=$(grep "topology read" "$T/$h.log" | log_t)
+	line=$(synced "$T/$h.log")
+	c=$(echo "$line" | log_t)
+	routes=$(kroutes "$h")
+	awk -v k="$k" -v t0="$t0" -v a="$a" -v b="$b" -v c="$c" -v routes="$routes" -v line="$line" 'BEGIN {
+		printf "controller_bench: start %d: %.2f s from the start to the kernel holding the topology (%d routes in its kernel): exec %.2f s, ZooKeeper read %.2f s, kernel %.2f s; %s\n", k, c - t0, routes, a - t0, b - a, c - b, line
+		printf "RESULT controller_start run=%d routes=%d total_s=%.2f exec_s=%.2f zk_read_s=%.2f kernel_s=%.2f\n", k, routes, c - t0, a - t0, b - a, c - b
+	}'
+	awk -v k="$k" -v t0="$t0" -v a="$a" -v b="$b" -v c="$c" \
+		'BEGIN { printf "%d %.3f %.3f %.3f\n", k, a - t0, b - a, c - b }' >>"$OUT/start.dat"
+	r_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/${MWD_PID[$h]}/status")
+	say "start $k: midwayd RSS $((r_kb / 1024)) MB with $ROUTES routes"
+}
+
+say "kernel $(uname -r), $(nproc) CPUs, $(free -m | awk '/^Mem:/ { print $2 }') MB, mode $MODE, midwayd $MWD"
 case $MODE in
 conv) conv ;;
 start) start ;;

@@ -5,7 +5,7 @@
  * reads the whole topology each time: far too slow for 100 000 routes).
  *
  *   zk_load -z HOSTS [-c CREDENTIALS] [--root PATH] -R ROUTER-ID -P PORT-ID
- *           -g GATEWAY [-n ROUTES] [-b BATCH] [-w WINDOW] [-d]
+ *           -g GATEWAY [-n ROUTES] [-b BATCH] [-w WINDOW] [-d | -r]
  *
  * Writes ROUTES (100000) documents config/routes/<id>, each a valid route
  * (version 1.0, the router, dst 20.X.Y.0/24 counting up from 20.0.0.0/24,
@@ -15,7 +15,10 @@
  * zoo_amulti() batches of BATCH (1000) creates, up to WINDOW (4) batches
  * in flight. The route's router and port must exist (zk_load does not
  * check them, nor the gateway's subnet: that is mwtopo's job). -d deletes
- * every route of config/routes instead (same batches).
+ * every route of config/routes instead (same batches). -r reads them
+ * instead: one getChildren, then one asynchronous get per route, WINDOW
+ * in flight (as midwayd reads them, without its processing): the rate
+ * ZooKeeper and its C client manage on their own.
  *
  * Prints the count and the rate; exit status 0, or 1 on any failure.
  */
@@ -119,6 +122,19 @@ static void wait_all(void)
 	pthread_mutex_unlock(&lock);
 }
 
+static void get_done(int rc, const char *value, int len,
+		     const struct Stat *stat, const void *data)
+{
+	pthread_mutex_lock(&lock);
+	if (rc != ZOK)
+		failures++;
+	else
+		done_ops++;
+	inflight--;
+	pthread_cond_signal(&cond);
+	pthread_mutex_unlock(&lock);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -136,14 +152,14 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "root", required_argument, NULL, 'r' },
+		{ "root", required_argument, NULL, 1 },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *hosts = NULL, *cred_file = NULL, *root = ZKC_ROOT_DEFAULT;
 	struct mwnl_uuid router = {}, port = {}, base;
 	uint32_t gw = 0;
 	long routes = 100000;
-	int bsize = 1000, window = 4, opt, del = 0;
+	int bsize = 1000, window = 4, opt, del = 0, rd = 0;
 	char err[ZKC_ERR_MAX], dir[ZKC_PATH_MAX];
 	struct zkc_cred cred = {};
 	struct ACL_vector acl;
@@ -151,12 +167,12 @@ int main(int argc, char **argv)
 	zhandle_t *zh;
 	double t0, t;
 
-	while ((opt = getopt_long(argc, argv, "z:c:R:P:g:n:b:w:d", lopts,
+	while ((opt = getopt_long(argc, argv, "z:c:R:P:g:n:b:w:dr", lopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'z': hosts = optarg; break;
 		case 'c': cred_file = optarg; break;
-		case 'r': root = optarg; break;
+		case 1: root = optarg; break;
 		case 'R': if (mwnl_uuid_parse(optarg, &router)) usage(); break;
 		case 'P': if (mwnl_uuid_parse(optarg, &port)) usage(); break;
 		case 'g': if (mwnl_addr_parse(optarg, &gw)) usage(); break;
@@ -164,11 +180,12 @@ int main(int argc, char **argv)
 		case 'b': bsize = atoi(optarg); break;
 		case 'w': window = atoi(optarg); break;
 		case 'd': del = 1; break;
+		case 'r': rd = 1; break;
 		default: usage();
 		}
 	}
 	if (!hosts || bsize < 1 || window < 1 ||
-	    (!del && (mwnl_uuid_is_zero(&router) || mwnl_uuid_is_zero(&port) ||
+	    (!del && !rd && (mwnl_uuid_is_zero(&router) || mwnl_uuid_is_zero(&port) ||
 		      routes < 1 || routes > (1L << 24))))
 		usage();
 	if (cred_file && zkc_cred_load(cred_file, &cred, err)) {
@@ -184,6 +201,40 @@ int main(int argc, char **argv)
 	zkc_path(dir, sizeof(dir), root, topo_dir(TOPO_ROUTE), NULL);
 	t0 = now();
 
+	if (rd) {
+		struct String_vector sv = {};
+		int rc = zoo_get_children(zh, dir, 0, &sv);
+		double tl = now() - t0;
+
+		if (rc != ZOK) {
+			fprintf(stderr, "zk_load: listing %s: %s\n", dir,
+				zerror(rc));
+			return 1;
+		}
+		t0 = now();
+		for (int i = 0; i < sv.count; i++) {
+			char path[ZKC_PATH_MAX];
+
+			pthread_mutex_lock(&lock);
+			while (inflight >= window)
+				pthread_cond_wait(&cond, &lock);
+			inflight++;
+			pthread_mutex_unlock(&lock);
+			zkc_path(path, sizeof(path), root,
+				 topo_dir(TOPO_ROUTE), sv.data[i]);
+			if (zoo_aget(zh, path, 0, get_done, NULL) != ZOK) {
+				fprintf(stderr, "zk_load: zoo_aget failed\n");
+				return 1;
+			}
+		}
+		wait_all();
+		t = now() - t0;
+		printf("zk_load: listed %d routes in %.2f s, read them one by one (%d gets in flight at most) in %.2f s: %.0f gets/s\n",
+		       sv.count, tl, window, t, done_ops / t);
+		printf("RESULT zk_read routes=%d list_s=%.2f get_s=%.2f gets_per_s=%.0f\n",
+		       sv.count, tl, t, done_ops / t);
+		return failures ? 1 : 0;
+	}
 	if (del) {
 		struct String_vector sv = {};
 		int rc = zoo_get_children(zh, dir, 0, &sv);
