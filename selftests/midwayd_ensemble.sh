@@ -18,7 +18,7 @@ TIMEOUT_MS=6000		# reconnecting to another server takes a while under TCG
 tap_start
 zkh_setup 3 || tap_end
 for h in $HOSTS; do mwd_start "$h"; done
-check "the topology reaches all five kernels" wait_for 90 all_match
+check "the topology reaches all five kernels" within 90 all_match
 check "VM1 -> VM2" wait_for 10 quiet ip netns exec vm1 ping -c 1 -W 1 10.2.0.2
 
 sessions() {
@@ -33,11 +33,11 @@ sleep 1
 zk_stop "$leader"
 sleep $((TIMEOUT_MS / 1000 * 2))
 mwtopo router create while-down id "$(uuid 950)" >/dev/null
-check "a router made with the leader down reaches every kernel" wait_for 30 all_match
+check "a router made with the leader down reaches every kernel" within 30 all_match
 zero_loss "VM1 -> VM2 while the leader (server $leader) is down" "$T/ping"
 check_eq "no session was lost or replaced" "$before" "$(sessions)"
 zk_restart "$leader"
 check "server $leader is back in the ensemble" wait_for 60 zk_serving "$leader"
-check "every kernel still matches" wait_for 30 all_match
+check "every kernel still matches" within 30 all_match
 check_eq "still the same sessions" "$before" "$(sessions)"
 tap_end

@@ -19,21 +19,12 @@ TIMEOUT_MS=10000
 . selftests/zkhosts.sh
 
 N=${MW_ROUTES:-10000}
-# within SECS CMD...: CMD succeeds within SECS seconds of wall time (each
-# try here reads five kernels: lib.sh's wait_for counts tries).
-within() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		((SECONDS < end)) || return 1
-		sleep 1
-	done
-}
+
 
 tap_start
 zkh_setup 1 || tap_end
 for h in $HOSTS; do mwd_start "$h"; done
-check "the topology reaches all five kernels" wait_for 60 all_match
+check "the topology reaches all five kernels" within 60 all_match
 
 prov=$(mwtopo -j router list | jq -r '.[] | select(.name == "provider") | .id')
 up1=$(mwtopo -j port list | jq -r '.[] | select(.name == "uplink1") | .id')
@@ -93,7 +84,7 @@ kill "${MWD_PID[c2]}"
 wait "${MWD_PID[c2]}" 2>/dev/null
 mwd_start c2
 synced() { [ "$(mwd_status c2 2>/dev/null | jq -r .syncs)" -ge 1 ] 2>/dev/null; }
-check "C2's restarted midwayd reconciled" wait_for 120 synced
+check "C2's restarted midwayd reconciled" within 120 synced
 check_eq "it sent the kernel no request" 0 "$(mwd_status c2 | jq -r .applied)"
-check "and every kernel still matches" wait_for 30 all_match
+check "and every kernel still matches" within 30 all_match
 tap_end

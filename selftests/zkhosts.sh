@@ -30,6 +30,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# within SECS CMD...: CMD succeeds within SECS seconds of wall time. The
+# checks here read five kernels (seconds under TCG), so lib.sh's wait_for,
+# which counts tries, would wait far longer than it says when they fail.
+within() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		((SECONDS < end)) || return 1
+		sleep 0.5
+	done
+}
+
 mwtopo() { "$MWTOPO" --zk "$(zk_connect_string)" --credentials "$T/op.cred" "$@"; }
 hid() {		# the host id of a host (C1, c1, ...)
 	case ${1^^} in

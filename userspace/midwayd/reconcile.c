@@ -747,8 +747,11 @@ int reconcile(struct reconciler *r, const struct topo *t, struct zk *z,
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int pass = 0; pass < PASSES_MAX; pass++) {
-		if ((dump || !r->have_view || pass) && (ret = redump(r)))
-			return ret;
+		if (dump || !r->have_view || pass) {
+			ret = redump(r);
+			if (ret)
+				return ret;
+		}
 		ret = one_pass(r, t, z, routes || pass);
 		if (ret >= 0) {
 			total += ret;
