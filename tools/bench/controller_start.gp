@@ -16,7 +16,7 @@ set ylabel "seconds"
 set xlabel "run"
 set yrange [0:*]
 set grid ytics
-set key top left
+set key outside bottom center horizontal
 plot dat using 2:xtic(1) title "exec to first log line", \
      '' using 3 title "reading ZooKeeper (lists, 100k gets)", \
      '' using 4 title "kernel (dump, batch of NEW requests)"
