@@ -44,7 +44,15 @@ def main():
 
     alive = {h["id"] for h in zk["hosts"] if h.get("alive")}
     alive.add(me)
-    diff("hosts", sorted(alive), sorted(k_hosts))
+    # A host not alive that the topology still names (config/hosts, a
+    # binding) may stay, at its last address: midwayd keeps it so that
+    # what it still tunnels is taken (Documentation/midwayd.md).
+    named = {h["id"] for h in zk["hosts"] if h.get("configured")}
+    named |= {p["binding"]["host"] for p in zk["ports"] if p.get("binding")}
+    diff("live hosts", sorted(alive), sorted(alive & set(k_hosts)))
+    diff("hosts neither alive nor named", [],
+         sorted(set(k_hosts) - alive - named))
+    placed = alive | set(k_hosts)
 
     diff("router ids", sorted(r["id"] for r in zk["routers"]),
          sorted(k_routers))
@@ -71,7 +79,7 @@ def main():
             continue
         diff(f"{n} vlan", p.get("vlan", 0), k.get("vlan", 0))
         b = p.get("binding")
-        host = b["host"] if b and b["host"] in alive else None
+        host = b["host"] if b and b["host"] in placed else None
         diff(f"{n} host", host, k.get("host_id"))
         diff(f"{n} device", b["interface"] if host == me else None,
              k.get("dev"))

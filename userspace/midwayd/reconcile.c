@@ -117,6 +117,48 @@ static void accepted(const struct kobj *o)
 		stats_unreject(what(o, w));
 }
 
+/* Whether the topology still names host @id: config/hosts, a binding. */
+static bool host_named(const struct topo *t, const struct mwnl_uuid *id)
+{
+	const struct topo_obj **v;
+	bool named = topo_get_id(t, TOPO_HOST, id);
+	size_t n;
+
+	if (named)
+		return true;
+	v = topo_list(t, TOPO_BINDING, &n);
+	for (size_t i = 0; v && i < n && !named; i++)
+		named = mwnl_uuid_eq(&v[i]->binding.host, id);
+	free(v);
+	return named;
+}
+
+/*
+ * A host that is not alive (its controller died, its session expired) but
+ * that the topology still names stays in the kernel as it is, at its last
+ * known address: its ports are down (no "active" node), so nothing is
+ * sent to it, but what it still tunnels here is taken. A gateway whose
+ * controller died may still carry its uplink's traffic; dropping its host
+ * would drop that traffic as coming from an unknown host.
+ */
+static void keep_known_hosts(struct reconciler *r, const struct topo *t,
+			     struct kstate *want)
+{
+	size_t n;
+	struct kobj **v = kstate_list(r->kv, TOPO_HOST, &n);
+
+	for (size_t i = 0; v && i < n; i++) {
+		struct kobj o = *v[i];
+
+		if (kstate_get(want, TOPO_HOST, o.node) ||
+		    !host_named(t, &o.id))
+			continue;
+		o.host.local = false;
+		kstate_put(want, &o);
+	}
+	free(v);
+}
+
 static void want_hosts(struct reconciler *r, const struct topo *t,
 		       struct kstate *want)
 {
@@ -140,6 +182,7 @@ static void want_hosts(struct reconciler *r, const struct topo *t,
 		kstate_put(want, &o);
 	}
 	free(v);
+	keep_known_hosts(r, t, want);
 }
 
 static void want_routers(const struct topo *t, struct kstate *want)
