@@ -50,6 +50,7 @@ struct reconciler {
 	size_t		n_pend, cap_pend;
 	struct mwnl_batch *batch;
 	bool		failed;		/* a request failed in this pass */
+	bool		cascaded;	/* a cascading delete in this pass */
 	unsigned long	sent;
 };
 
@@ -517,8 +518,10 @@ static void send_op(struct reconciler *r, enum op op, const struct kobj *w,
 		ret = kernel_put_obj(msg, w);
 	else
 		ret = mwnl_put_uuid(msg, id_attr[w->kind], &w->id);
-	if (!ret && op == OP_DEL_CASCADE)
+	if (!ret && op == OP_DEL_CASCADE) {
 		ret = nla_put_flag(msg, cascade_attr[w->kind]);
+		r->cascaded = true;
+	}
 	if (ret) {
 		nlmsg_free(msg);
 		err("kernel: %s too large for a message", w->node);
@@ -710,7 +713,16 @@ static int one_pass(struct reconciler *r, const struct topo *t, struct zk *z,
 
 	sync_kind(r, want, TOPO_HOST);
 	sync_kind(r, want, TOPO_ROUTER);
+	r->cascaded = false;
 	sync_ports(r, want);
+	/*
+	 * A port created again took the routes via it with it: compare the
+	 * routes even if only liveness changed.
+	 */
+	if (!routes && r->cascaded) {
+		want_routes(t, want);
+		routes = true;
+	}
 	if (routes) {
 		sync_kind(r, want, TOPO_ROUTE);
 		delete_stale(r, want, TOPO_ROUTE, z);
