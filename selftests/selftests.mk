@@ -19,7 +19,7 @@ KSFT_HEADERS	:= $(KSFT_DIR)/kselftest.h $(KSFT_DIR)/kselftest_harness.h
 SELFTESTS_TESTS	:= api_router api_port api_route api_host api_misc api_tunnel \
 		   api_events api_dump api_faults
 
-SELFTESTS_HELPERS := mkobjs zk_put
+SELFTESTS_HELPERS := mkobjs zk_put topo_test
 SELFTESTS_BINS	:= $(addprefix $(BUILD)/selftests/, \
 		   $(SELFTESTS_TESTS) $(SELFTESTS_HELPERS))
 
@@ -43,6 +43,10 @@ $(SELFTESTS_MWNL): SELFTESTS_LIBS := $(LIBMIDWAY)
 $(BUILD)/selftests/zk_put: $(LIBMIDWAY)
 $(BUILD)/selftests/zk_put: SELFTESTS_CFLAGS += $(ZK_CFLAGS)
 $(BUILD)/selftests/zk_put: SELFTESTS_LIBS := $(LIBMIDWAY) $(ZK_LIBS) $(CRYPTO_LIBS) $(CJSON_LIBS)
+
+# topo_test: the topology's journal of changes (runs on the host).
+$(BUILD)/selftests/topo_test: $(LIBMIDWAY)
+$(BUILD)/selftests/topo_test: SELFTESTS_LIBS := $(LIBMIDWAY) $(CJSON_LIBS)
 
 $(SELFTESTS_BINS): $(BUILD)/selftests/%: $(ROOT)/selftests/%.c $(SELFTESTS_DEPS)
 	@mkdir -p $(@D)

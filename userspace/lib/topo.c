@@ -564,7 +564,82 @@ char *topo_encode(const struct topo_obj *o)
 struct topo {
 	void	*root[TOPO_NKINDS];	/* tsearch trees of struct topo_obj */
 	size_t	count[TOPO_NKINDS];
+	/* The journal of changes (topo_track): tsearch trees of strings. */
+	bool	track[TOPO_NKINDS];
+	bool	overflow[TOPO_NKINDS];
+	void	*changed[TOPO_NKINDS];
+	size_t	n_changed[TOPO_NKINDS];
 };
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void note_change(struct topo *t, enum topo_kind kind, const char *node)
+{
+	char *s, **slot;
+
+	if (!t->track[kind] || t->overflow[kind])
+		return;
+	s = strdup(node);
+	slot = s ? tsearch(s, &t->changed[kind], str_cmp) : NULL;
+	if (!slot) {
+		free(s);
+		t->overflow[kind] = true;
+		return;
+	}
+	if (*slot != s)
+		free(s);	/* noted already */
+	else
+		t->n_changed[kind]++;
+}
+
+void topo_track(struct topo *t, enum topo_kind kind)
+{
+	t->track[kind] = true;
+}
+
+struct take {
+	char **v;
+	size_t n;
+};
+
+static void take_one(const void *p, VISIT which, void *closure)
+{
+	struct take *tk = closure;
+
+	if (which == postorder || which == leaf)
+		tk->v[tk->n++] = *(char *const *)p;
+}
+
+static void no_free(void *p)
+{
+	(void)p;	/* the strings now belong to the caller */
+}
+
+char **topo_take_changed(struct topo *t, enum topo_kind kind, size_t *n,
+			 bool *overflow)
+{
+	struct take tk = { NULL, 0 };
+
+	*overflow = t->overflow[kind];
+	t->overflow[kind] = false;
+	if (t->n_changed[kind]) {
+		tk.v = malloc(t->n_changed[kind] * sizeof(*tk.v));
+		if (tk.v) {
+			twalk_r(t->changed[kind], take_one, &tk);
+			tdestroy(t->changed[kind], no_free);
+		} else {
+			*overflow = true;
+			tdestroy(t->changed[kind], free);
+		}
+	}
+	t->changed[kind] = NULL;
+	t->n_changed[kind] = 0;
+	*n = tk.n;
+	return tk.v;
+}
 
 static int obj_cmp(const void *a, const void *b)
 {
@@ -581,8 +656,10 @@ void topo_free(struct topo *t)
 {
 	if (!t)
 		return;
-	for (int k = 0; k < TOPO_NKINDS; k++)
+	for (int k = 0; k < TOPO_NKINDS; k++) {
 		tdestroy(t->root[k], free);
+		tdestroy(t->changed[k], free);
+	}
 	free(t);
 }
 
@@ -605,6 +682,7 @@ int topo_put(struct topo *t, const struct topo_obj *o)
 	} else {
 		t->count[o->kind]++;
 	}
+	note_change(t, o->kind, o->node);
 	return 0;
 }
 
@@ -622,6 +700,7 @@ bool topo_del(struct topo *t, enum topo_kind kind, const char *node)
 	tdelete(&key, &t->root[kind], obj_cmp);
 	free(o);
 	t->count[kind]--;
+	note_change(t, kind, node);
 	return true;
 }
 

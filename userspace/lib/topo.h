@@ -142,6 +142,16 @@ const struct topo_obj *topo_get(const struct topo *t, enum topo_kind kind,
 const struct topo_obj *topo_get_id(const struct topo *t, enum topo_kind kind,
 				   const struct mwnl_uuid *id);
 size_t topo_count(const struct topo *t, enum topo_kind kind);
+/*
+ * A journal of the objects of @kind that changed: from this call on, each
+ * topo_put and topo_del of one records its node name (once) until
+ * topo_take_changed hands the names over: an array of strings, all
+ * malloc'd (free each and the array); *@n = 0 and NULL when none changed.
+ * On no memory the journal says so with *@overflow: compare everything.
+ */
+void topo_track(struct topo *t, enum topo_kind kind);
+char **topo_take_changed(struct topo *t, enum topo_kind kind, size_t *n,
+			 bool *overflow);
 /* Call @fn for each object of @kind in node-name order; stops at nonzero. */
 int topo_walk(const struct topo *t, enum topo_kind kind,
 	      int (*fn)(const struct topo_obj *o, void *arg), void *arg);
