@@ -33,6 +33,7 @@
  * pass over the topology per batch, not one per document.
  */
 #define GATHER_MS	100
+#define GATHER_MAX_MS	2000
 
 struct daemon {
 	struct config	c;
@@ -47,6 +48,7 @@ struct daemon {
 	bool		need_dump;
 	unsigned int	changed_kinds;	/* since the last reconciliation */
 	bool		dirty;
+	bool		urgent;		/* a deletion: no gathering */
 	time_t		retry_at;
 	struct timespec	dirty_since;
 };
@@ -60,38 +62,25 @@ static long ms_since(const struct timespec *t)
 	       (now.tv_nsec - t->tv_nsec) / 1000000;
 }
 
-static int on_event(struct nlmsghdr *nlh, void *arg)
+/*
+ * While reads are in flight, changes are gathered for GATHER_MS, or ten
+ * times what the last pass took if longer (up to GATHER_MAX_MS): a stream
+ * of reads into a large topology (bulk changes) then spends at most about
+ * a tenth of its time in passes over the whole of it.
+ */
+static long gather_ms(void)
 {
-	struct daemon *d = arg;
+	long ms = 10 * stats.last_sync_ms;
 
-	switch (mwnl_cmd(nlh)) {
-	case MIDWAY_CMD_PORT_NEW:
-	case MIDWAY_CMD_PORT_SET:
-	case MIDWAY_CMD_PORT_DEL:
-	case MIDWAY_CMD_PORT_STATE:
-		reconcile_port_event(d->rec, nlh, d->zk);
-		break;
-	default:
-		break;
-	}
-	return 0;
+	return ms < GATHER_MS ? GATHER_MS : ms > GATHER_MAX_MS ? GATHER_MAX_MS : ms;
 }
 
 static void read_events(struct daemon *d)
 {
-	for (;;) {
-		int ret = mwnl_recv(d->ev, on_event, d);
-
-		if (ret == -ENOBUFS) {
-			stats.events_lost++;
-			warn("kernel: events lost; reading the kernel again");
-			d->need_dump = true;
-			d->changed_kinds = ~0u;
-			d->dirty = true;
-			continue;
-		}
-		if (ret <= 0)
-			break;
+	if (reconcile_read_events(d->rec, d->zk)) {
+		d->need_dump = true;
+		d->changed_kinds = ~0u;
+		d->dirty = true;
 	}
 }
 
@@ -186,6 +175,7 @@ static void sync_kernel(struct daemon *d)
 	}
 	d->need_dump = false;
 	d->dirty = false;
+	d->urgent = false;
 	d->changed_kinds = 0;
 	d->retry_at = 0;
 }
@@ -223,7 +213,9 @@ int main(int argc, char **argv)
 		warn("status socket %s: %s", d.c.status_sock,
 		     strerror(-d.status_fd));
 	d.topo = topo_new();
-	d.rec = reconciler_new(&d.c, d.nl);
+	if (d.topo)	/* reconcile() compares only the routes that changed */
+		topo_track(d.topo, TOPO_ROUTE);
+	d.rec = reconciler_new(&d.c, d.nl, d.ev);
 	if (!d.topo || !d.rec)
 		return 1;
 	d.zk = zk_new(&d.c, d.topo);
@@ -258,13 +250,15 @@ int main(int argc, char **argv)
 			status_serve(d.status_fd, &d.c);
 		complete = zk_process(d.zk, &changed);
 		d.changed_kinds |= zk_take_changes(d.zk);
+		d.urgent |= zk_take_urgent(d.zk);
 		if (changed && !d.dirty) {
 			d.dirty = true;
 			clock_gettime(CLOCK_MONOTONIC, &d.dirty_since);
 		}
 		if (!complete || !d.dirty)
 			continue;
-		if (zk_busy(d.zk) && ms_since(&d.dirty_since) < GATHER_MS)
+		if (zk_busy(d.zk) && !d.urgent &&
+		    ms_since(&d.dirty_since) < gather_ms())
 			continue;
 		if (d.retry_at && time(NULL) < d.retry_at)
 			continue;

@@ -75,6 +75,7 @@ struct daemon_stats {
 	time_t	started;
 	time_t	last_sync;		/* last reconcile that left no difference */
 	double	last_sync_ms;
+	double	sync_ms_total;		/* time spent in reconciliation */
 	unsigned long syncs;
 	unsigned long applied;		/* kernel requests that succeeded */
 	unsigned long kernel_errors;	/* kernel requests that failed */
@@ -109,6 +110,12 @@ int zk_fd(struct zk *z);
 bool zk_process(struct zk *z, bool *changed);
 /* The kinds (1 << TOPO_*) that changed since the last call. */
 unsigned int zk_take_changes(struct zk *z);
+/*
+ * A watched node was deleted since the last call (a host or a port going
+ * away, a failover): worth a pass at once, without gathering. The list
+ * read that follows the deletion brings nothing new.
+ */
+bool zk_take_urgent(struct zk *z);
 /* Reads are in flight: more changes are on their way. */
 bool zk_busy(struct zk *z);
 /* Publish or withdraw "port active on this host". */
@@ -174,21 +181,26 @@ int kernel_put_obj(struct nl_msg *msg, const struct kobj *o);
 
 struct reconciler;
 
-struct reconciler *reconciler_new(const struct config *c, struct mwnl *nl);
+/* @nl: requests and dumps; @ev: subscribed to the events group, nonblocking. */
+struct reconciler *reconciler_new(const struct config *c, struct mwnl *nl,
+				  struct mwnl *ev);
 void reconciler_free(struct reconciler *r);
 /*
  * Make the kernel match @topo. @redump: read the kernel first (start,
  * lost events, a failed request); otherwise trust the last view.
  * @changed_kinds: what changed in the topology (1 << TOPO_*); when neither
- * routers, ports nor routes did (liveness, bindings), the routes are not
- * compared: they cannot differ. Returns the number of requests sent, or
- * -errno.
+ * routers nor ports did, only the routes in @topo's journal of changed
+ * routes (topo_track) are compared: no other can differ. Returns the
+ * number of requests sent, or -errno.
  */
-int reconcile(struct reconciler *r, const struct topo *topo, struct zk *z,
+int reconcile(struct reconciler *r, struct topo *topo, struct zk *z,
 	      bool redump, unsigned int changed_kinds);
-/* A kernel PORT message (event): keep the view and "active" nodes right. */
-void reconcile_port_event(struct reconciler *r, struct nlmsghdr *nlh,
-			  struct zk *z);
+/*
+ * Apply the kernel's queued events to the view and keep the "active" nodes
+ * of local ports right. Also done before every dump. Returns true when
+ * events were lost (the view must be read again).
+ */
+bool reconcile_read_events(struct reconciler *r, struct zk *z);
 /* Local interfaces appeared or went: bind what can now be bound. */
 void reconcile_links_changed(struct reconciler *r);
 

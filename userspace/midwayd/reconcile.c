@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <net/if.h>
 #include <search.h>
 #include <stdio.h>
@@ -29,6 +30,8 @@
 #define PASSES_MAX	4
 
 enum op { OP_NEW, OP_SET, OP_DEL, OP_DEL_CASCADE };
+/* Which routes a pass compares: none, those that changed, or all. */
+enum routes_mode { ROUTES_NONE, ROUTES_SOME, ROUTES_ALL };
 
 struct pending {		/* what each request of a batch was for */
 	enum op	op;
@@ -43,6 +46,7 @@ struct refused {		/* an object the kernel refused, as it was */
 struct reconciler {
 	const struct config *c;
 	struct mwnl	*nl;
+	struct mwnl	*ev;		/* the kernel's events group */
 	struct kstate	*kv;		/* the kernel, as we believe it is */
 	bool		have_view;
 	void		*refused;	/* tsearch of struct refused */
@@ -52,6 +56,9 @@ struct reconciler {
 	bool		failed;		/* a request failed in this pass */
 	bool		cascaded;	/* a cascading delete in this pass */
 	unsigned long	sent;
+	void		*skipped_routes;	/* tsearch of node names */
+	size_t		n_skipped_routes;
+	bool		need_all;	/* route changes taken, not applied */
 };
 
 static int refused_cmp(const void *a, const void *b)
@@ -64,7 +71,8 @@ static int refused_cmp(const void *a, const void *b)
 	return strcmp(x->node, y->node);
 }
 
-struct reconciler *reconciler_new(const struct config *c, struct mwnl *nl)
+struct reconciler *reconciler_new(const struct config *c, struct mwnl *nl,
+				  struct mwnl *ev)
 {
 	struct reconciler *r = calloc(1, sizeof(*r));
 
@@ -72,6 +80,7 @@ struct reconciler *reconciler_new(const struct config *c, struct mwnl *nl)
 		return NULL;
 	r->c = c;
 	r->nl = nl;
+	r->ev = ev;
 	r->kv = kstate_new();
 	if (!r->kv) {
 		free(r);
@@ -86,6 +95,7 @@ void reconciler_free(struct reconciler *r)
 		return;
 	kstate_free(r->kv);
 	tdestroy(r->refused, free);
+	tdestroy(r->skipped_routes, free);
 	free(r->pend);
 	if (r->batch)
 		mwnl_batch_free(r->batch);
@@ -101,11 +111,17 @@ static const char *what(const struct kobj *o, char buf[TOPO_NODE_MAX + 16])
 
 /* The desired state --------------------------------------------------------- */
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 static void skip(const struct kobj *o, const char *why)
 {
 	char w[TOPO_NODE_MAX + 16];
 
-	stats.objs_skipped++;
+	if (o->kind != TOPO_ROUTE)	/* routes: r->skipped_routes */
+		stats.objs_skipped++;
 	stats_reject(what(o, w), why);
 }
 
@@ -253,38 +269,71 @@ static void want_ports(struct reconciler *r, const struct topo *t,
 	free(v);
 }
 
-static void want_routes(const struct topo *t, struct kstate *want)
+/* The routes skipped, by node name: their count is in the status. */
+static void route_skipped(struct reconciler *r, const char *node, bool skipped)
+{
+	char *s, **slot;
+
+	if (!skipped) {
+		slot = tfind(node, &r->skipped_routes, str_cmp);
+		if (slot) {
+			s = *slot;
+			tdelete(node, &r->skipped_routes, str_cmp);
+			free(s);
+			r->n_skipped_routes--;
+		}
+		return;
+	}
+	s = strdup(node);
+	slot = s ? tsearch(s, &r->skipped_routes, str_cmp) : NULL;
+	if (!slot)
+		abort();
+	if (*slot != s)
+		free(s);
+	else
+		r->n_skipped_routes++;
+}
+
+/* Route @rt into @want, unless it cannot be used; false if it cannot. */
+static bool want_route(struct reconciler *r, const struct topo *t,
+		       struct kstate *want, const struct topo_obj *rt)
+{
+	char why[TOPO_ERR_MAX], id[MWNL_UUID_STRLEN];
+	const char *reason = NULL;
+	struct kobj o;
+
+	kobj_init(&o, TOPO_ROUTE, &rt->id);
+	o.route = rt->route;
+	if (topo_check(t, rt, why))
+		reason = why;
+	else if (!kstate_get(want, TOPO_ROUTER,
+			     mwnl_uuid_fmt(&o.route.router, id)))
+		reason = "its router is not usable";
+	else if (o.route.type == MIDWAY_NH_PORT &&
+		 !kstate_get(want, TOPO_PORT, mwnl_uuid_fmt(&o.route.port, id)))
+		reason = "its port is not usable";
+	route_skipped(r, o.node, reason != NULL);
+	if (reason) {
+		skip(&o, reason);
+		return false;
+	}
+	kstate_put(want, &o);
+	accepted(&o);
+	return true;
+}
+
+static void want_routes(struct reconciler *r, const struct topo *t,
+			struct kstate *want)
 {
 	const struct topo_obj **v;
-	char why[TOPO_ERR_MAX], id[MWNL_UUID_STRLEN];
-	struct kobj o;
-	struct kobj *port;
 	size_t n;
 
+	tdestroy(r->skipped_routes, free);
+	r->skipped_routes = NULL;
+	r->n_skipped_routes = 0;
 	v = topo_list(t, TOPO_ROUTE, &n);
-	for (size_t i = 0; v && i < n; i++) {
-		kobj_init(&o, TOPO_ROUTE, &v[i]->id);
-		o.route = v[i]->route;
-		if (topo_check(t, v[i], why)) {
-			skip(&o, why);
-			continue;
-		}
-		if (!kstate_get(want, TOPO_ROUTER,
-				mwnl_uuid_fmt(&o.route.router, id))) {
-			skip(&o, "its router is not usable");
-			continue;
-		}
-		if (o.route.type == MIDWAY_NH_PORT) {
-			port = kstate_get(want, TOPO_PORT,
-					  mwnl_uuid_fmt(&o.route.port, id));
-			if (!port) {
-				skip(&o, "its port is not usable");
-				continue;
-			}
-		}
-		kstate_put(want, &o);
-		accepted(&o);
-	}
+	for (size_t i = 0; v && i < n; i++)
+		want_route(r, t, want, v[i]);
 	free(v);
 }
 
@@ -685,10 +734,52 @@ static void batch_failed(struct reconciler *r)
 		refuse(r, &p->obj, why);
 }
 
+/*
+ * Only the routes named in @names changed, and nothing they depend on:
+ * compare those. New and changed ones first, then the deletes, as a whole
+ * pass does.
+ */
+static void sync_some_routes(struct reconciler *r, const struct topo *t,
+			     struct kstate *want, char **names, size_t n)
+{
+	for (int dels = 0; dels < 2; dels++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct topo_obj *o = topo_get(t, TOPO_ROUTE,
+							    names[i]);
+			struct kobj *k = kstate_get(r->kv, TOPO_ROUTE, names[i]);
+			struct kobj *w = NULL, gone;
+
+			if (!dels && o && want_route(r, t, want, o)) {
+				w = kstate_get(want, TOPO_ROUTE, names[i]);
+				if (is_refused(r, w))
+					continue;
+				if (!k)
+					send_op(r, OP_NEW, w, NULL);
+				else if (differs(w, k))
+					send_op(r, OP_SET, w, k);
+				continue;
+			}
+			if (!dels)
+				continue;
+			if (!o) {	/* deleted: off the skipped lists */
+				memset(&gone, 0, sizeof(gone));
+				gone.kind = TOPO_ROUTE;
+				snprintf(gone.node, sizeof(gone.node), "%s",
+					 names[i]);
+				route_skipped(r, names[i], false);
+				accepted(&gone);
+			}
+			if (k && !kstate_get(want, TOPO_ROUTE, names[i]))
+				send_op(r, OP_DEL, k, NULL);
+		}
+	}
+}
+
 static int one_pass(struct reconciler *r, const struct topo *t, struct zk *z,
-		    bool routes)
+		    enum routes_mode mode, char **names, size_t n_names)
 {
 	struct kstate *want = kstate_new();
+	bool routes = mode == ROUTES_ALL;
 	int ret;
 
 	if (!want)
@@ -698,7 +789,7 @@ static int one_pass(struct reconciler *r, const struct topo *t, struct zk *z,
 	want_routers(t, want);
 	want_ports(r, t, want);
 	if (routes)
-		want_routes(t, want);
+		want_routes(r, t, want);
 
 	r->n_pend = 0;
 	r->failed = false;
@@ -720,12 +811,14 @@ static int one_pass(struct reconciler *r, const struct topo *t, struct zk *z,
 	 * routes even if only liveness changed.
 	 */
 	if (!routes && r->cascaded) {
-		want_routes(t, want);
+		want_routes(r, t, want);
 		routes = true;
 	}
 	if (routes) {
 		sync_kind(r, want, TOPO_ROUTE);
 		delete_stale(r, want, TOPO_ROUTE, z);
+	} else if (mode == ROUTES_SOME) {
+		sync_some_routes(r, t, want, names, n_names);
 	}
 	delete_stale(r, want, TOPO_PORT, z);
 	delete_stale(r, want, TOPO_ROUTER, z);
@@ -763,14 +856,20 @@ static int one_pass(struct reconciler *r, const struct topo *t, struct zk *z,
 		free(v);
 	}
 	kstate_free(want);
+	stats.objs_skipped += r->n_skipped_routes;
 	return ret ? ret : (int)r->sent;
 }
 
-static int redump(struct reconciler *r)
+static int redump(struct reconciler *r, struct zk *z)
 {
 	struct kstate *k;
 	int ret;
 
+	/*
+	 * Events queued now are older than the dump: applied after it, they
+	 * would take the view back in time. Apply them first.
+	 */
+	reconcile_read_events(r, z);
 	for (int tries = 0; tries < 5; tries++) {
 		k = kstate_new();
 		if (!k)
@@ -791,36 +890,56 @@ static int redump(struct reconciler *r)
 	return ret;
 }
 
-int reconcile(struct reconciler *r, const struct topo *t, struct zk *z,
+int reconcile(struct reconciler *r, struct topo *t, struct zk *z,
 	      bool dump, unsigned int changed_kinds)
 {
-	const unsigned int route_kinds = 1u << TOPO_ROUTER | 1u << TOPO_PORT |
-					 1u << TOPO_ROUTE;
-	bool routes = dump || !r->have_view || (changed_kinds & route_kinds);
+	const unsigned int deps = 1u << TOPO_ROUTER | 1u << TOPO_PORT;
+	enum routes_mode mode = ROUTES_NONE;
 	struct timespec t0, t1;
 	int ret = 0, total = 0;
+	size_t n_names;
+	bool overflow;
+	char **names;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* The view must include every change the kernel has told of. */
+	if (reconcile_read_events(r, z))
+		dump = true;
+	names = topo_take_changed(t, TOPO_ROUTE, &n_names, &overflow);
+	if (dump || !r->have_view || (changed_kinds & deps) || overflow ||
+	    r->need_all)
+		mode = ROUTES_ALL;
+	else if (n_names)
+		mode = ROUTES_SOME;
 	for (int pass = 0; pass < PASSES_MAX; pass++) {
 		if (dump || !r->have_view || pass) {
-			ret = redump(r);
+			ret = redump(r, z);
 			if (ret)
-				return ret;
+				break;
 		}
-		ret = one_pass(r, t, z, routes || pass);
+		ret = one_pass(r, t, z, pass ? ROUTES_ALL : mode, names,
+			       n_names);
 		if (ret >= 0) {
 			total += ret;
 			break;
 		}
 		if (ret != -EAGAIN)
-			return ret;
+			break;
 	}
+	for (size_t i = 0; i < n_names; i++)
+		free(names[i]);
+	free(names);
+	/* The journal is spent: a pass that did not finish compares all. */
+	r->need_all = ret < 0;
+	if (ret < 0 && ret != -EAGAIN)
+		return ret;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (ret >= 0) {
 		stats.syncs++;
 		stats.last_sync = time(NULL);
 		stats.last_sync_ms = (t1.tv_sec - t0.tv_sec) * 1e3 +
 				     (t1.tv_nsec - t0.tv_nsec) / 1e6;
+		stats.sync_ms_total += stats.last_sync_ms;
 		if (total)
 			info("kernel: %d changes in %.1f ms", total,
 			     stats.last_sync_ms);
@@ -828,24 +947,100 @@ int reconcile(struct reconciler *r, const struct topo *t, struct zk *z,
 	return ret < 0 ? ret : total;
 }
 
-void reconcile_port_event(struct reconciler *r, struct nlmsghdr *nlh,
-			  struct zk *z)
+/*
+ * A kernel PORT message (event). Events come in the kernel's order and each
+ * carries the whole port, so applying all of them brings the view to the
+ * kernel's state; the one change an event does not carry is the peer's side
+ * of peering (the kernel links both ends of a pair on the second NEW and
+ * unlinks the survivor on a DEL), which is applied here as the kernel does.
+ */
+static void port_event(struct reconciler *r, struct nlmsghdr *nlh,
+		       struct zk *z)
 {
 	uint8_t cmd = mwnl_cmd(nlh);
-	struct kobj o, *k;
+	char pn[MWNL_UUID_STRLEN];
+	struct kobj o, *k, *peer;
 
 	if (kernel_parse_port(nlh, &o))
 		return;
+	k = kstate_get(r->kv, TOPO_PORT, o.node);
 	if (cmd == MIDWAY_CMD_PORT_DEL) {
+		if (!k)
+			return;
+		peer = mwnl_uuid_is_zero(&k->port.p.peer) ? NULL :
+		       kstate_get(r->kv, TOPO_PORT,
+				  mwnl_uuid_fmt(&k->port.p.peer, pn));
+		if (peer && mwnl_uuid_eq(&peer->port.p.peer, &o.id))
+			memset(&peer->port.p.peer, 0, sizeof(peer->port.p.peer));
 		kstate_del(r->kv, TOPO_PORT, o.node);
 		return;
 	}
-	k = kstate_get(r->kv, TOPO_PORT, o.node);
 	if (!k && cmd != MIDWAY_CMD_PORT_NEW)
 		return;		/* not one of ours yet; the next dump has it */
 	kstate_put(r->kv, &o);
+	if (cmd == MIDWAY_CMD_PORT_NEW && !mwnl_uuid_is_zero(&o.port.p.peer)) {
+		peer = kstate_get(r->kv, TOPO_PORT,
+				  mwnl_uuid_fmt(&o.port.p.peer, pn));
+		if (peer)
+			peer->port.p.peer = o.id;
+	}
 	if (mwnl_uuid_eq(&o.port.host, &r->c->host_id))
 		zk_set_active(z, &o.id, o.port.oper_up);
+}
+
+struct event_ctx {
+	struct reconciler *r;
+	struct zk *z;
+};
+
+static int on_event(struct nlmsghdr *nlh, void *arg)
+{
+	struct event_ctx *e = arg;
+
+	switch (mwnl_cmd(nlh)) {
+	case MIDWAY_CMD_PORT_NEW:
+	case MIDWAY_CMD_PORT_SET:
+	case MIDWAY_CMD_PORT_DEL:
+	case MIDWAY_CMD_PORT_STATE:
+		port_event(e->r, nlh, e->z);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Until the socket is empty: one mwnl_recv reads one datagram (and says 0
+ * whether there was one or not), and a pass must not see half of what the
+ * kernel said. Past EVENTS_MAX in one go, the view is read again instead.
+ */
+#define EVENTS_MAX	65536
+
+bool reconcile_read_events(struct reconciler *r, struct zk *z)
+{
+	struct pollfd pf = { mwnl_fd(r->ev), POLLIN, 0 };
+	struct event_ctx e = { r, z };
+	bool lost = false;
+	int i;
+
+	for (i = 0; i < EVENTS_MAX; i++) {
+		int ret;
+
+		if (poll(&pf, 1, 0) <= 0 || !(pf.revents & POLLIN))
+			break;
+		ret = mwnl_recv(r->ev, on_event, &e);
+
+		if (ret == -ENOBUFS) {
+			stats.events_lost++;
+			warn("kernel: events lost; reading the kernel again");
+			lost = true;
+			continue;
+		}
+		if (ret < 0)
+			break;
+	}
+	return lost || i == EVENTS_MAX;
 }
 
 void reconcile_links_changed(struct reconciler *r)

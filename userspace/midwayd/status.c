@@ -121,6 +121,7 @@ static char *status_json(const struct config *c)
 	cJSON_AddNumberToObject(doc, "last_sync_age_s", stats.last_sync ?
 				time(NULL) - stats.last_sync : -1);
 	cJSON_AddNumberToObject(doc, "last_sync_ms", stats.last_sync_ms);
+	cJSON_AddNumberToObject(doc, "sync_ms_total", stats.sync_ms_total);
 	cJSON_AddNumberToObject(doc, "applied", stats.applied);
 	cJSON_AddNumberToObject(doc, "kernel_errors", stats.kernel_errors);
 	cJSON_AddNumberToObject(doc, "documents_read", stats.docs_read);
@@ -244,9 +245,9 @@ int status_main(int argc, char **argv)
 	printf("zookeeper %s%s, session %s %s (%.0f opened)\n",
 	       jstr(d, "zookeeper"), jstr(d, "root"), jstr(d, "session"),
 	       jstr(d, "session_id"), jnum(d, "sessions"));
-	printf("sync      %.0f done, last %.0f s ago in %.1f ms\n",
+	printf("sync      %.0f done, last %.0f s ago in %.1f ms, %.0f ms in all\n",
 	       jnum(d, "syncs"), jnum(d, "last_sync_age_s"),
-	       jnum(d, "last_sync_ms"));
+	       jnum(d, "last_sync_ms"), jnum(d, "sync_ms_total"));
 	printf("kernel    %.0f requests applied, %.0f refused, %.0f event losses\n",
 	       jnum(d, "applied"), jnum(d, "kernel_errors"),
 	       jnum(d, "events_lost"));

@@ -92,6 +92,7 @@ struct zk {
 	unsigned int	retry_kinds;		/* 1 << kind: list it again */
 	unsigned int	denied_told;		/* said once per session */
 	unsigned int	changed_kinds;		/* 1 << kind, since taken */
+	bool		urgent;			/* a node went, since taken */
 
 	/* What this host publishes. */
 	struct ACL_vector alive_acl, active_acl;
@@ -840,10 +841,13 @@ static void on_data(struct zk *z, struct msg *m, bool *changed)
 	int ret;
 
 	if (m->rc == ZNONODE) {
+		/* Gone between the list and the read: as a deletion. */
 		if (topo_del(z->topo, m->kind, m->node)) {
 			*changed = true;
 			z->changed_kinds |= 1u << m->kind;
+			z->urgent = true;
 		}
+		known_forget(z, m->kind, m->node);
 		return;
 	}
 	if (m->rc != ZOK) {
@@ -895,8 +899,17 @@ static void on_data_watch(struct zk *z, struct msg *m, bool *changed)
 		if (topo_del(z->topo, m->kind, m->node)) {
 			*changed = true;
 			z->changed_kinds |= 1u << m->kind;
+			z->urgent = true;
 		}
-		return;	/* the list's watch forgets the name */
+		/*
+		 * Forget the name too: if the node is created again before
+		 * the list that its deletion starts is answered (a port
+		 * active again at once, a controller's new session), that
+		 * list still names it, and only a forgotten name is read
+		 * (with a new data watch) again.
+		 */
+		known_forget(z, m->kind, m->node);
+		return;
 	}
 	if (m->rc == ZOO_CHANGED_EVENT || m->rc == ZOO_CREATED_EVENT)
 		get_node(z, m->kind, m->node);
@@ -910,6 +923,14 @@ unsigned int zk_take_changes(struct zk *z)
 
 	z->changed_kinds = 0;
 	return k;
+}
+
+bool zk_take_urgent(struct zk *z)
+{
+	bool u = z->urgent;
+
+	z->urgent = false;
+	return u;
 }
 
 bool zk_busy(struct zk *z)
