@@ -49,8 +49,22 @@ all_have() {
 	local h
 	for h in $HOSTS; do [ "$(count "$h")" -ge $((N + 5)) ] || return 1; done
 }
-if within 300 all_have; then
+passes() {	# what each controller spent in reconciliation so far
+	local h cpu
+	for h in $HOSTS; do
+		# utime and stime (fields 14, 15) in clock ticks
+		cpu=$(awk -v hz="$(getconf CLK_TCK)" \
+			'{ printf "user %.1f s, system %.1f s", $14 / hz, $15 / hz }' \
+			"/proc/${MWD_PID[$h]}/stat" 2>/dev/null)
+		mwd_status "$h" | jq -r --arg h "$h" --arg cpu "$cpu" \
+			'"\($h): \(.syncs) passes, \(.sync_ms_total | floor) ms; \($cpu)"'
+	done | diag
+}
+# Under TCG with a second VM beside it this took 63 to 170 s; a loaded CI
+# machine has taken more than 300.
+if within 900 all_have; then
 	ok "$N routes in all five kernels after $(echo "$(date +%s.%N) - $t0" | bc | cut -c1-5) s"
+	passes
 else
 	nok "$N routes in all five kernels"
 	progress | diag
@@ -72,7 +86,7 @@ all_half() {
 	local h
 	for h in $HOSTS; do [ "$(count "$h")" -eq $((N / 2 + 5)) ] || return 1; done
 }
-check "the deletions reach all five kernels" within 300 all_half
+check "the deletions reach all five kernels" within 600 all_half
 if within 120 all_match; then
 	ok "after the deletions every kernel holds exactly what ZooKeeper holds"
 else

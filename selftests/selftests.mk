@@ -19,7 +19,7 @@ KSFT_HEADERS	:= $(KSFT_DIR)/kselftest.h $(KSFT_DIR)/kselftest_harness.h
 SELFTESTS_TESTS	:= api_router api_port api_route api_host api_misc api_tunnel \
 		   api_events api_dump api_faults
 
-SELFTESTS_HELPERS := mkobjs zk_put topo_test
+SELFTESTS_HELPERS := mkobjs zk_put zk_expire topo_test
 SELFTESTS_BINS	:= $(addprefix $(BUILD)/selftests/, \
 		   $(SELFTESTS_TESTS) $(SELFTESTS_HELPERS))
 
@@ -47,6 +47,10 @@ $(BUILD)/selftests/zk_put: SELFTESTS_LIBS := $(LIBMIDWAY) $(ZK_LIBS) $(CRYPTO_LI
 # topo_test: the topology's journal of changes (runs on the host).
 $(BUILD)/selftests/topo_test: $(LIBMIDWAY)
 $(BUILD)/selftests/topo_test: SELFTESTS_LIBS := $(LIBMIDWAY) $(CJSON_LIBS)
+
+# zk_expire ends a controller's session (selftests/midwayd.sh).
+$(BUILD)/selftests/zk_expire: SELFTESTS_CFLAGS += $(ZK_CFLAGS)
+$(BUILD)/selftests/zk_expire: SELFTESTS_LIBS := $(ZK_LIBS)
 
 $(SELFTESTS_BINS): $(BUILD)/selftests/%: $(ROOT)/selftests/%.c $(SELFTESTS_DEPS)
 	@mkdir -p $(@D)
