@@ -8,7 +8,8 @@
  *
  *   zk_expire HOSTS SESSION_FILE
  *
- * Exit 0 when the session was attached and closed, 1 otherwise.
+ * Exit 0 when the session was attached, closed, and found expired by a
+ * later attach; 1 otherwise (also when it had expired before).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,13 +36,42 @@ static void watcher(zhandle_t *zh, int type, int st, const char *path,
 	pthread_mutex_unlock(&lock);
 }
 
-int main(int argc, char **argv)
+/* Attach to @cid: the state it ends in (connected, expired or 0). */
+static int attach(const char *hosts, const clientid_t *cid, zhandle_t **zhp)
 {
 	struct timespec deadline;
-	clientid_t cid;
 	zhandle_t *zh;
+	int st;
+
+	pthread_mutex_lock(&lock);
+	state = 0;
+	pthread_mutex_unlock(&lock);
+	zh = zookeeper_init(hosts, watcher, 10000, cid, NULL, 0);
+	*zhp = zh;
+	if (!zh)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 10;
+	pthread_mutex_lock(&lock);
+	while (state != ZOO_CONNECTED_STATE &&
+	       state != ZOO_EXPIRED_SESSION_STATE &&
+	       state != ZOO_AUTH_FAILED_STATE)
+		if (pthread_cond_timedwait(&cond, &lock, &deadline))
+			break;
+	st = state;
+	pthread_mutex_unlock(&lock);
+	if (st == ZOO_CONNECTED_STATE &&
+	    zoo_client_id(zh)->client_id != cid->client_id)
+		st = 0;		/* a new session: not the one we want */
+	return st;
+}
+
+int main(int argc, char **argv)
+{
+	clientid_t cid;
 	ssize_t n;
-	int fd, st, rc;
+	zhandle_t *zh = NULL;
+	int fd, st;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: zk_expire HOSTS SESSION_FILE\n");
@@ -59,34 +89,25 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	zoo_set_debug_level(ZOO_LOG_LEVEL_ERROR);
-	zh = zookeeper_init(argv[1], watcher, 10000, &cid, NULL, 0);
-	if (!zh) {
-		fprintf(stderr, "zk_expire: %s: %s\n", argv[1], strerror(errno));
-		return 1;
-	}
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += 10;
-	pthread_mutex_lock(&lock);
-	while (state != ZOO_CONNECTED_STATE &&
-	       state != ZOO_EXPIRED_SESSION_STATE &&
-	       state != ZOO_AUTH_FAILED_STATE)
-		if (pthread_cond_timedwait(&cond, &lock, &deadline))
+	/*
+	 * The owner reconnects as soon as we take its connection, and may take
+	 * the session back before our close request is read. So: attach and
+	 * close until an attach finds the session expired.
+	 */
+	for (int tries = 0; tries < 20; tries++) {
+		st = attach(argv[1], &cid, &zh);
+		if (st == ZOO_EXPIRED_SESSION_STATE) {
+			zookeeper_close(zh);
+			printf("session 0x%llx closed (%d attempts)\n",
+			       (unsigned long long)cid.client_id, tries);
+			return tries ? 0 : 1;	/* expired already: not by us */
+		}
+		if (zh)
+			zookeeper_close(zh);	/* sends closeSession */
+		if (st != ZOO_CONNECTED_STATE)
 			break;
-	st = state;
-	pthread_mutex_unlock(&lock);
-	if (st != ZOO_CONNECTED_STATE ||
-	    zoo_client_id(zh)->client_id != cid.client_id) {
-		fprintf(stderr, "zk_expire: session 0x%llx not attached%s\n",
-			(unsigned long long)cid.client_id,
-			st == ZOO_EXPIRED_SESSION_STATE ? ": expired already" : "");
-		zookeeper_close(zh);
-		return 1;
 	}
-	rc = zookeeper_close(zh);	/* sends closeSession and waits */
-	if (rc != ZOK) {
-		fprintf(stderr, "zk_expire: close: %s\n", zerror(rc));
-		return 1;
-	}
-	printf("session 0x%llx closed\n", (unsigned long long)cid.client_id);
-	return 0;
+	fprintf(stderr, "zk_expire: session 0x%llx: not closed\n",
+		(unsigned long long)cid.client_id);
+	return 1;
 }

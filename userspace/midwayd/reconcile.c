@@ -608,22 +608,26 @@ static void send_op(struct reconciler *r, enum op op, const struct kobj *w,
 
 /* The pass ---------------------------------------------------------------- */
 
+/* Wanted @w, in the kernel as @k (or not): create or change it. */
+static void sync_one(struct reconciler *r, const struct kobj *w,
+		     const struct kobj *k)
+{
+	if (is_refused(r, w))
+		return;
+	if (!k)
+		send_op(r, OP_NEW, w, NULL);
+	else if (differs(w, k))
+		send_op(r, OP_SET, w, k);
+}
+
 static void sync_kind(struct reconciler *r, struct kstate *want,
 		      enum topo_kind kind)
 {
 	size_t n;
 	struct kobj **v = kstate_list(want, kind, &n);
 
-	for (size_t i = 0; v && i < n; i++) {
-		struct kobj *w = v[i], *k = kstate_get(r->kv, kind, w->node);
-
-		if (is_refused(r, w))
-			continue;
-		if (!k)
-			send_op(r, OP_NEW, w, NULL);
-		else if (differs(w, k))
-			send_op(r, OP_SET, w, k);
-	}
+	for (size_t i = 0; v && i < n; i++)
+		sync_one(r, v[i], kstate_get(r->kv, kind, v[i]->node));
 	free(v);
 }
 
@@ -747,16 +751,11 @@ static void sync_some_routes(struct reconciler *r, const struct topo *t,
 			const struct topo_obj *o = topo_get(t, TOPO_ROUTE,
 							    names[i]);
 			struct kobj *k = kstate_get(r->kv, TOPO_ROUTE, names[i]);
-			struct kobj *w = NULL, gone;
+			struct kobj gone;
 
 			if (!dels && o && want_route(r, t, want, o)) {
-				w = kstate_get(want, TOPO_ROUTE, names[i]);
-				if (is_refused(r, w))
-					continue;
-				if (!k)
-					send_op(r, OP_NEW, w, NULL);
-				else if (differs(w, k))
-					send_op(r, OP_SET, w, k);
+				sync_one(r, kstate_get(want, TOPO_ROUTE,
+						       names[i]), k);
 				continue;
 			}
 			if (!dels)
