@@ -63,16 +63,19 @@ static long ms_since(const struct timespec *t)
 }
 
 /*
- * While reads are in flight, changes are gathered for GATHER_MS, or ten
- * times what the last pass took if longer (up to GATHER_MAX_MS): a stream
- * of reads into a large topology (bulk changes) then spends at most about
- * a tenth of its time in passes over the whole of it.
+ * While reads are in flight, changes are gathered for GATHER_MS; while
+ * route documents stream in (a bulk change), for ten times what the last
+ * pass took if that is longer (up to GATHER_MAX_MS), so that passes take
+ * at most about a tenth of the time. Other changes (liveness, a port) are
+ * never held longer because a bulk change made the last pass long.
  */
-static long gather_ms(void)
+static long gather_ms(unsigned int changed_kinds)
 {
 	long ms = 10 * stats.last_sync_ms;
 
-	return ms < GATHER_MS ? GATHER_MS : ms > GATHER_MAX_MS ? GATHER_MAX_MS : ms;
+	if (!(changed_kinds & (1u << TOPO_ROUTE)) || ms < GATHER_MS)
+		return GATHER_MS;
+	return ms > GATHER_MAX_MS ? GATHER_MAX_MS : ms;
 }
 
 static void read_events(struct daemon *d)
@@ -258,7 +261,7 @@ int main(int argc, char **argv)
 		if (!complete || !d.dirty)
 			continue;
 		if (zk_busy(d.zk) && !d.urgent &&
-		    ms_since(&d.dirty_since) < gather_ms())
+		    ms_since(&d.dirty_since) < gather_ms(d.changed_kinds))
 			continue;
 		if (d.retry_at && time(NULL) < d.retry_at)
 			continue;
