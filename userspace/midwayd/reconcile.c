@@ -519,6 +519,39 @@ static int put_port_set(struct nl_msg *msg, const struct kobj *w,
 }
 
 /* What the kernel deletes or changes with a cascading delete of @o. */
+/*
+ * A port created, in the view, with what the kernel does besides: the
+ * second NEW of an interior pair links the first end to it.
+ */
+static void kv_port_new(struct reconciler *r, const struct kobj *o)
+{
+	char pn[MWNL_UUID_STRLEN];
+	struct kobj *peer;
+
+	kstate_put(r->kv, o);
+	if (mwnl_uuid_is_zero(&o->port.p.peer))
+		return;
+	peer = kstate_get(r->kv, TOPO_PORT, mwnl_uuid_fmt(&o->port.p.peer, pn));
+	if (peer)
+		peer->port.p.peer = o->id;
+}
+
+/*
+ * A port deleted, in the view: the kernel unlinks the surviving end. By
+ * scanning, not by @o's peer field: a DEL event may carry none.
+ */
+static void kv_unpeer(struct reconciler *r, const struct kobj *o)
+{
+	size_t n;
+	struct kobj **v = kstate_list(r->kv, TOPO_PORT, &n);
+
+	for (size_t i = 0; v && i < n; i++)
+		if (mwnl_uuid_eq(&v[i]->port.p.peer, &o->id))
+			memset(&v[i]->port.p.peer, 0,
+			       sizeof(v[i]->port.p.peer));
+	free(v);
+}
+
 static void kv_cascade(struct reconciler *r, const struct kobj *o)
 {
 	size_t n;
@@ -541,11 +574,11 @@ static void kv_cascade(struct reconciler *r, const struct kobj *o)
 		if (o->kind == TOPO_ROUTER && mwnl_uuid_eq(&kp->p.router, &o->id)) {
 			kv_cascade(r, v[i]);
 			kstate_del(r->kv, TOPO_PORT, v[i]->node);
-		} else if (mwnl_uuid_eq(&kp->p.peer, &o->id)) {
-			memset(&kp->p.peer, 0, sizeof(kp->p.peer));
 		}
 	}
 	free(v);
+	if (o->kind == TOPO_PORT)
+		kv_unpeer(r, o);
 }
 
 static void send_op(struct reconciler *r, enum op op, const struct kobj *w,
@@ -588,17 +621,10 @@ static void send_op(struct reconciler *r, enum op op, const struct kobj *w,
 
 		if (k && w->kind == TOPO_PORT)
 			n.port.oper_up = k->port.oper_up;
-		kstate_put(r->kv, &n);
-		/* The second end of a pair names the first: both are peered. */
-		if (op == OP_NEW && w->kind == TOPO_PORT &&
-		    !mwnl_uuid_is_zero(&w->port.p.peer)) {
-			char pn[MWNL_UUID_STRLEN];
-			struct kobj *peer = kstate_get(r->kv, TOPO_PORT,
-					mwnl_uuid_fmt(&w->port.p.peer, pn));
-
-			if (peer)
-				peer->port.p.peer = w->id;
-		}
+		if (op == OP_NEW && w->kind == TOPO_PORT)
+			kv_port_new(r, &n);
+		else
+			kstate_put(r->kv, &n);
 	} else {
 		if (op == OP_DEL_CASCADE)
 			kv_cascade(r, w);
@@ -949,40 +975,32 @@ int reconcile(struct reconciler *r, struct topo *t, struct zk *z,
 /*
  * A kernel PORT message (event). Events come in the kernel's order and each
  * carries the whole port, so applying all of them brings the view to the
- * kernel's state; the one change an event does not carry is the peer's side
- * of peering (the kernel links both ends of a pair on the second NEW and
- * unlinks the survivor on a DEL), which is applied here as the kernel does.
+ * kernel's state; what an event does not carry is the peer's side of
+ * peering, which kv_port_new() and kv_unpeer() apply as for our own
+ * requests. (Routes via a deleted port are left to the next dump: an
+ * event does not say whether the delete cascaded.)
  */
 static void port_event(struct reconciler *r, struct nlmsghdr *nlh,
 		       struct zk *z)
 {
 	uint8_t cmd = mwnl_cmd(nlh);
-	char pn[MWNL_UUID_STRLEN];
-	struct kobj o, *k, *peer;
+	struct kobj o, *k;
 
 	if (kernel_parse_port(nlh, &o))
 		return;
 	k = kstate_get(r->kv, TOPO_PORT, o.node);
 	if (cmd == MIDWAY_CMD_PORT_DEL) {
-		if (!k)
-			return;
-		peer = mwnl_uuid_is_zero(&k->port.p.peer) ? NULL :
-		       kstate_get(r->kv, TOPO_PORT,
-				  mwnl_uuid_fmt(&k->port.p.peer, pn));
-		if (peer && mwnl_uuid_eq(&peer->port.p.peer, &o.id))
-			memset(&peer->port.p.peer, 0, sizeof(peer->port.p.peer));
-		kstate_del(r->kv, TOPO_PORT, o.node);
+		if (k)
+			kstate_del(r->kv, TOPO_PORT, o.node);
+		kv_unpeer(r, &o);
 		return;
 	}
 	if (!k && cmd != MIDWAY_CMD_PORT_NEW)
 		return;		/* not one of ours yet; the next dump has it */
-	kstate_put(r->kv, &o);
-	if (cmd == MIDWAY_CMD_PORT_NEW && !mwnl_uuid_is_zero(&o.port.p.peer)) {
-		peer = kstate_get(r->kv, TOPO_PORT,
-				  mwnl_uuid_fmt(&o.port.p.peer, pn));
-		if (peer)
-			peer->port.p.peer = o.id;
-	}
+	if (cmd == MIDWAY_CMD_PORT_NEW)
+		kv_port_new(r, &o);
+	else
+		kstate_put(r->kv, &o);
 	if (mwnl_uuid_eq(&o.port.host, &r->c->host_id))
 		zk_set_active(z, &o.id, o.port.oper_up);
 }
@@ -1010,9 +1028,9 @@ static int on_event(struct nlmsghdr *nlh, void *arg)
 }
 
 /*
- * Until the socket is empty: one mwnl_recv reads one datagram (and says 0
- * whether there was one or not), and a pass must not see half of what the
- * kernel said. Past EVENTS_MAX in one go, the view is read again instead.
+ * Until the socket is empty (poll says so; one mwnl_recv reads one
+ * datagram): a pass must not see half of what the kernel said. Past
+ * EVENTS_MAX in one go, the view is read again instead.
  */
 #define EVENTS_MAX	65536
 

@@ -834,20 +834,33 @@ static bool same_obj(const struct topo_obj *a, const struct topo_obj *b)
 	return a && !memcmp(a, b, sizeof(*a));
 }
 
+/*
+ * A node was deleted (its data watch said so, or a read found it gone):
+ * out of the topology at once (a pass without gathering), and its name
+ * forgotten. If the node is created again before the list its deletion
+ * starts is answered (a port active again at once, a controller's new
+ * session), that list still names it, and only a forgotten name is read
+ * (with a new data watch) again.
+ */
+static void node_gone(struct zk *z, enum topo_kind kind, const char *node,
+		      bool *changed)
+{
+	if (topo_del(z->topo, kind, node)) {
+		*changed = true;
+		z->changed_kinds |= 1u << kind;
+		z->urgent = true;
+	}
+	known_forget(z, kind, node);
+}
+
 static void on_data(struct zk *z, struct msg *m, bool *changed)
 {
 	char path[ZKC_PATH_MAX], why[TOPO_ERR_MAX];
 	struct topo_obj o;
 	int ret;
 
-	if (m->rc == ZNONODE) {
-		/* Gone between the list and the read: as a deletion. */
-		if (topo_del(z->topo, m->kind, m->node)) {
-			*changed = true;
-			z->changed_kinds |= 1u << m->kind;
-			z->urgent = true;
-		}
-		known_forget(z, m->kind, m->node);
+	if (m->rc == ZNONODE) {	/* gone between the list and the read */
+		node_gone(z, m->kind, m->node, changed);
 		return;
 	}
 	if (m->rc != ZOK) {
@@ -896,19 +909,7 @@ static void on_data(struct zk *z, struct msg *m, bool *changed)
 static void on_data_watch(struct zk *z, struct msg *m, bool *changed)
 {
 	if (m->rc == ZOO_DELETED_EVENT) {
-		if (topo_del(z->topo, m->kind, m->node)) {
-			*changed = true;
-			z->changed_kinds |= 1u << m->kind;
-			z->urgent = true;
-		}
-		/*
-		 * Forget the name too: if the node is created again before
-		 * the list that its deletion starts is answered (a port
-		 * active again at once, a controller's new session), that
-		 * list still names it, and only a forgotten name is read
-		 * (with a new data watch) again.
-		 */
-		known_forget(z, m->kind, m->node);
+		node_gone(z, m->kind, m->node, changed);
 		return;
 	}
 	if (m->rc == ZOO_CHANGED_EVENT || m->rc == ZOO_CREATED_EVENT)
